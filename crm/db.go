@@ -1,0 +1,224 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/callcard/callcard/phone"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Config says where the register lives and how numbers are read.
+type Config struct {
+	// Path of the SQLite file; created if missing.
+	Path string
+	// Phone normalises every number written or looked up. Required.
+	Phone *phone.Normaliser
+	// ReadConns is the size of the read pool; 0 means one per CPU, at least 4.
+	ReadConns int
+	// Now returns the current time; nil means time.Now. Tests pin it.
+	Now func() time.Time
+}
+
+// Store is the client register: one writer connection beside a read pool,
+// both on the same SQLite file in WAL mode so readers never wait on a write.
+type Store struct {
+	write *sql.DB
+	read  *sql.DB
+	phone *phone.Normaliser
+	now   func() time.Time
+	stmts recogniseStatements
+}
+
+// Open opens (creating if needed) the register at cfg.Path and applies any
+// pending migrations.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.Path == "" {
+		return nil, Errorf(CodeInvalid, "database", "no database path given")
+	}
+	if cfg.Phone == nil {
+		return nil, Errorf(CodeInvalid, "phone", "no phone normaliser given")
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	readConns := cfg.ReadConns
+	if readConns <= 0 {
+		readConns = max(runtime.NumCPU(), 4)
+	}
+	// Every pragma goes in the DSN so that each pooled connection gets it,
+	// not just the one that happened to run a PRAGMA statement.
+	// busy_timeout comes first so that setting WAL can wait on a lock.
+	base := "file:" + escapePath(cfg.Path) +
+		"?_busy_timeout=5000&_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=on&_cache_size=-16000"
+	write, err := sql.Open("sqlite3", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, internal(err, "opening database")
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, internal(fmt.Errorf("open %s: %w", cfg.Path, err), "opening database")
+	}
+	s := &Store{write: write, phone: cfg.Phone, now: now}
+	if err := s.migrate(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite3", base+"&_query_only=true")
+	if err != nil {
+		write.Close()
+		return nil, internal(err, "opening database")
+	}
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
+	read.SetConnMaxLifetime(0)
+	s.read = read
+	if err := s.stmts.prepare(ctx, read); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// escapePath keeps a file name with '?' or '#' from being read as DSN parts.
+func escapePath(p string) string {
+	return (&url.URL{Path: p}).EscapedPath()
+}
+
+// Close releases both pools.
+func (s *Store) Close() error {
+	s.stmts.close()
+	var errs []error
+	if s.read != nil {
+		errs = append(errs, s.read.Close())
+	}
+	errs = append(errs, s.write.Close())
+	return errors.Join(errs...)
+}
+
+// Phone returns the normaliser the register reads numbers with.
+func (s *Store) Phone() *phone.Normaliser { return s.phone }
+
+// Now returns the store's clock reading.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Ping checks that the database answers a query; used by health checks.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return internal(err, "database unreachable")
+	}
+	return nil
+}
+
+// migrate applies every embedded migration not yet recorded, each in its own
+// transaction together with its record, so a crash leaves either all of a
+// migration or none of it.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return internal(err, "creating migrations table")
+	}
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return internal(err, "listing migrations")
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := s.applyMigration(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, name string) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return internal(err, "starting migration")
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return internal(err, "reading migrations")
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrationFiles.ReadFile(name)
+	if err != nil {
+		return internal(err, "reading migration "+name)
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return internal(fmt.Errorf("%s: %w", name, err), "applying migration")
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
+		name, s.now().UnixMilli()); err != nil {
+		return internal(err, "recording migration")
+	}
+	if err := tx.Commit(); err != nil {
+		return internal(err, "committing migration")
+	}
+	return nil
+}
+
+// inTx runs fn in a write transaction and commits only if fn succeeds.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return internal(err, "starting transaction")
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return internal(err, "committing")
+	}
+	return nil
+}
+
+// isUniqueViolation reports whether err is SQLite refusing a duplicate key.
+func isUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	return false
+}
+
+// isForeignKeyViolation reports whether err is SQLite refusing a dangling reference.
+func isForeignKeyViolation(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintForeignKey
+	}
+	return false
+}
+
+// key folds a name for identity comparisons: trimmed, single-spaced, lower case.
+func key(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+}
+
+// cleanName trims and collapses inner whitespace.
+func cleanName(name string) string {
+	return strings.Join(strings.Fields(name), " ")
+}

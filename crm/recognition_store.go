@@ -1,0 +1,193 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/callcard/callcard/phone"
+)
+
+// maxPrefixes bounds the prefixes tried for a range look-up: an E.164 number
+// has at most 15 digits after the '+'.
+const maxPrefixes = 16
+
+// recogniseStatements are prepared once: recognition runs on every call and a
+// prepared statement skips SQLite's parse and plan.
+type recogniseStatements struct {
+	holders   *sql.Stmt
+	ranges    *sql.Stmt
+	extension *sql.Stmt
+}
+
+const holdersQuery = `SELECT p.label,
+	coalesce(c.id, 0), coalesce(c.name, ''), coalesce(c.job_title, ''), coalesce(c.email, ''), coalesce(c.language, ''),
+	coalesce(e.id, 0), coalesce(e.name, ''), coalesce(e.email, ''), coalesce(e.role, ''), coalesce(e.extension, ''),
+	` + organisationColumns + `
+	FROM phone_numbers p
+	LEFT JOIN contacts c ON c.id = p.contact_id
+	LEFT JOIN employees e ON e.id = p.employee_id
+	LEFT JOIN organisations o ON o.id = coalesce(p.organisation_id, c.organisation_id)
+	LEFT JOIN employees am ON am.id = o.account_manager_id
+	WHERE p.e164 = ? ORDER BY p.id LIMIT 100`
+
+func (st *recogniseStatements) prepare(ctx context.Context, db *sql.DB) error {
+	var err error
+	if st.holders, err = db.PrepareContext(ctx, holdersQuery); err != nil {
+		return internal(err, "preparing recognition")
+	}
+	in := strings.TrimSuffix(strings.Repeat("?,", maxPrefixes), ",")
+	if st.ranges, err = db.PrepareContext(ctx, `SELECT r.id, r.prefix, r.raw, `+organisationColumns+`
+		FROM number_ranges r JOIN organisations o ON o.id = r.organisation_id
+		LEFT JOIN employees am ON am.id = o.account_manager_id
+		WHERE r.prefix IN (`+in+`) ORDER BY length(r.prefix) DESC LIMIT 1`); err != nil {
+		return internal(err, "preparing recognition")
+	}
+	if st.extension, err = db.PrepareContext(ctx, `SELECT `+employeeColumns+` FROM employees WHERE extension = ? ORDER BY id`); err != nil {
+		return internal(err, "preparing recognition")
+	}
+	return nil
+}
+
+func (st *recogniseStatements) close() {
+	for _, s := range []*sql.Stmt{st.holders, st.ranges, st.extension} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// Recognise says who is behind raw, a number in any format a telephone
+// system or a person writes. The only errors are input that is not a number
+// (CodeInvalid, field "number") and a failing database.
+func (s *Store) Recognise(ctx context.Context, raw string) (Recognition, error) {
+	num, err := s.phone.Normalise(raw)
+	if err != nil {
+		return Recognition{}, &Error{Code: CodeInvalid, Field: "number", Message: err.Error(), Err: err}
+	}
+	return s.RecogniseNumber(ctx, num)
+}
+
+// RecogniseNumber is Recognise for a number already normalised.
+func (s *Store) RecogniseNumber(ctx context.Context, num phone.Number) (Recognition, error) {
+	r := Recognition{Query: num.Raw, Number: num}
+	switch {
+	case num.Withheld:
+		r.Match = MatchWithheld
+		return r, nil
+	case num.Internal:
+		return r, s.recogniseExtension(ctx, &r)
+	}
+	holders, err := s.holders(ctx, num.E164)
+	if err != nil {
+		return Recognition{}, err
+	}
+	decide(&r, holders)
+	if r.Match != MatchUnknown {
+		return r, nil
+	}
+	return r, s.recogniseRange(ctx, &r)
+}
+
+func (s *Store) holders(ctx context.Context, e164 string) ([]Candidate, error) {
+	rows, err := s.stmts.holders.QueryContext(ctx, e164)
+	if err != nil {
+		return nil, internal(err, "recognising number")
+	}
+	defer rows.Close()
+	var out []Candidate
+	for rows.Next() {
+		var c Contact
+		var e Employee
+		var label Label
+		var orgID sql.NullInt64
+		var o Organisation
+		var since sql.NullString
+		var created, updated sql.NullInt64
+		var amName, amEmail, amRole string
+		var orgName, orgStatus sql.NullString
+		var value, amID sql.NullInt64
+		if err := rows.Scan(&label, &c.ID, &c.Name, &c.JobTitle, &c.Email, &c.Language,
+			&e.ID, &e.Name, &e.Email, &e.Role, &e.Extension,
+			&orgID, &orgName, &orgStatus, &since, &value, &amID, &created, &updated, &amName, &amEmail, &amRole); err != nil {
+			return nil, internal(err, "recognising number")
+		}
+		h := Candidate{Label: label}
+		if orgID.Valid {
+			o = Organisation{ID: orgID.Int64, Name: orgName.String, Status: OrgStatus(orgStatus.String),
+				ClientSince: scanDate(since), AnnualValue: Money(value.Int64), AccountManagerID: amID.Int64,
+				CreatedAt: millis(created), UpdatedAt: millis(updated)}
+			if o.AccountManagerID != 0 {
+				o.AccountManager = &Employee{ID: o.AccountManagerID, Name: amName, Email: amEmail, Role: Role(amRole)}
+			}
+			h.Organisation = &o
+		}
+		switch {
+		case c.ID != 0:
+			c.OrganisationID = o.ID
+			h.Match, h.Contact = MatchContact, &c
+		case e.ID != 0:
+			h.Match, h.Employee, h.Organisation = MatchEmployee, &e, nil
+		default:
+			h.Match = MatchOrganisation
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(err, "recognising number")
+	}
+	return out, nil
+}
+
+// recogniseRange finds the longest registered prefix of an unknown number.
+func (s *Store) recogniseRange(ctx context.Context, r *Recognition) error {
+	e := r.Number.E164
+	args := make([]any, maxPrefixes)
+	for i := range args {
+		// Prefixes from the whole number down; pad with the shortest so the
+		// statement always has maxPrefixes arguments.
+		n := max(len(e)-i, 4)
+		args[i] = e[:min(n, len(e))]
+	}
+	var rg NumberRange
+	o, err := scanOrganisation(rowScanner(func(dest ...any) error {
+		return s.stmts.ranges.QueryRowContext(ctx, args...).Scan(append([]any{&rg.ID, &rg.Prefix, &rg.Raw}, dest...)...)
+	}))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return internal(err, "recognising number range")
+	}
+	rg.OrganisationID = o.ID
+	r.Match, r.Organisation, r.Range = MatchNumberRange, &o, &rg
+	return nil
+}
+
+// rowScanner adapts a function to the Scan interface the scan helpers take.
+type rowScanner func(dest ...any) error
+
+func (f rowScanner) Scan(dest ...any) error { return f(dest...) }
+
+// recogniseExtension matches a short internal number to an employee.
+func (s *Store) recogniseExtension(ctx context.Context, r *Recognition) error {
+	rows, err := s.stmts.extension.QueryContext(ctx, r.Number.National)
+	if err != nil {
+		return internal(err, "recognising extension")
+	}
+	defer rows.Close()
+	var staff []Candidate
+	for rows.Next() {
+		e, err := scanEmployee(rows)
+		if err != nil {
+			return internal(err, "recognising extension")
+		}
+		staff = append(staff, Candidate{Match: MatchEmployee, Employee: &e})
+	}
+	if err := rows.Err(); err != nil {
+		return internal(err, "recognising extension")
+	}
+	decide(r, staff)
+	return nil
+}

@@ -1,0 +1,41 @@
+package crm_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/callcard/callcard/crm"
+	"github.com/callcard/callcard/phone"
+)
+
+// fixedNow is the clock of every test register, so "years as a client" and
+// history ordering never depend on the day the tests run.
+var fixedNow = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+
+// openStore opens a fresh register in a real SQLite file under t.TempDir().
+func openStore(t testing.TB) *crm.Store {
+	t.Helper()
+	n, err := phone.New(phone.Config{DefaultRegion: "NL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := crm.Open(context.Background(), crm.Config{
+		Path: filepath.Join(t.TempDir(), "callcard.db"), Phone: n, Now: func() time.Time { return fixedNow },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// must unwraps a setup step's result; a setup failure panics, which fails
+// the test with the stack of the step that broke.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
