@@ -1,0 +1,455 @@
+package crm
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/callcard/callcard/phone"
+)
+
+// CallEventInput is one event as a telephone system reported it.
+type CallEventInput struct {
+	Source     string // "generic", "twilio", "aircall"
+	ExternalID string
+	Event      CallEvent
+	From       string
+	To         string
+	// ForwardedFrom is the number the call was forwarded from: a number, a
+	// SIP URI, or a raw Diversion or History-Info header value.
+	ForwardedFrom string
+	Agent         string
+	OccurredAt    time.Time // zero means now
+	// DedupKey identifies the delivery; empty means source, call id and event,
+	// since a call rings, is answered and ends at most once.
+	DedupKey string
+}
+
+// CallEventResult is the outcome of recording an event.
+type CallEventResult struct {
+	Call      Call
+	Duplicate bool      // the same event was already stored; nothing changed
+	Live      LiveEvent // what to publish; zero ID when Duplicate
+}
+
+// parsedParties holds the normalised numbers of an event, worked out before
+// the write transaction so the writer is held as briefly as possible.
+type parsedParties struct {
+	from, to, forwarded phone.Number
+	fromSet, toSet      bool
+	forwardedSet        bool
+	recognition         Recognition
+	callingFor          *Employee
+}
+
+func (s *Store) parseParties(ctx context.Context, in CallEventInput) (parsedParties, error) {
+	var p parsedParties
+	var err error
+	if strings.TrimSpace(in.From) != "" || in.Event == EventRinging {
+		// A ringing call with no caller number is a withheld caller.
+		if p.from, err = s.phone.Normalise(in.From); err != nil {
+			return p, &Error{Code: CodeInvalid, Field: "from", Message: err.Error(), Err: err}
+		}
+		p.fromSet = true
+		if p.recognition, err = s.RecogniseNumber(ctx, p.from); err != nil {
+			return p, err
+		}
+	}
+	if strings.TrimSpace(in.To) != "" {
+		if p.to, err = s.phone.Normalise(in.To); err != nil {
+			return p, &Error{Code: CodeInvalid, Field: "to", Message: err.Error(), Err: err}
+		}
+		p.toSet = true
+	}
+	if strings.TrimSpace(in.ForwardedFrom) != "" {
+		raw, err := phone.ForwardedFrom(in.ForwardedFrom)
+		if err == nil {
+			p.forwarded, err = s.phone.Normalise(raw)
+		}
+		if err != nil {
+			return p, &Error{Code: CodeInvalid, Field: "forwarded_from", Message: err.Error(), Err: err}
+		}
+		p.forwardedSet = true
+	}
+	// Whom the caller tried to reach: the employee whose number forwarded the
+	// call, else the employee whose own line or extension was dialled.
+	for _, n := range []struct {
+		num phone.Number
+		set bool
+	}{{p.forwarded, p.forwardedSet}, {p.to, p.toSet}} {
+		if !n.set || n.num.Withheld {
+			continue
+		}
+		r, err := s.RecogniseNumber(ctx, n.num)
+		if err != nil {
+			return p, err
+		}
+		if r.Match == MatchEmployee {
+			p.callingFor = r.Employee
+			break
+		}
+	}
+	return p, nil
+}
+
+// RecordCallEvent stores one event and updates its call record in a single
+// transaction; only after it returns without error may the event be
+// acknowledged. A repeated delivery is reported as Duplicate and changes
+// nothing.
+func (s *Store) RecordCallEvent(ctx context.Context, in CallEventInput) (CallEventResult, error) {
+	in.ExternalID = strings.TrimSpace(in.ExternalID)
+	if in.ExternalID == "" {
+		return CallEventResult{}, Errorf(CodeInvalid, "call_id", "no call id given")
+	}
+	if len(in.ExternalID) > 200 {
+		return CallEventResult{}, Errorf(CodeInvalid, "call_id", "the call id is longer than 200 characters")
+	}
+	if in.Source == "" {
+		in.Source = "generic"
+	}
+	switch in.Event {
+	case EventRinging, EventAnswered, EventEnded, EventMissed:
+	default:
+		return CallEventResult{}, Errorf(CodeInvalid, "event", "%q is not an event (ringing, answered, ended, missed)", in.Event)
+	}
+	if len(in.Agent) > 200 {
+		return CallEventResult{}, Errorf(CodeInvalid, "agent", "the agent is longer than 200 characters")
+	}
+	now := s.now()
+	if in.OccurredAt.IsZero() {
+		in.OccurredAt = now
+	}
+	if in.DedupKey == "" {
+		in.DedupKey = in.Source + "\x00" + in.ExternalID + "\x00" + string(in.Event)
+	}
+	parties, err := s.parseParties(ctx, in)
+	if err != nil {
+		return CallEventResult{}, err
+	}
+	var res CallEventResult
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var seen int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM call_events WHERE dedup_key = ?`, in.DedupKey).Scan(&seen); err != nil {
+			return internal(err, "checking for a duplicate event")
+		}
+		call, found, err := callByExternalID(ctx, tx, in.Source, in.ExternalID)
+		if err != nil {
+			return err
+		}
+		if seen > 0 {
+			res = CallEventResult{Call: call, Duplicate: true}
+			return nil
+		}
+		created := !found
+		if created {
+			call = Call{Source: in.Source, ExternalID: in.ExternalID, CreatedAt: now}
+		}
+		applyParties(&call, parties)
+		applyEvent(&call, in)
+		call.UpdatedAt = now
+		if err := saveCall(ctx, tx, &call); err != nil {
+			return err
+		}
+		var eventID int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO call_events (call_id, dedup_key, event, occurred_at, received_at)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, call.ID, in.DedupKey, in.Event, in.OccurredAt.UnixMilli(), now.UnixMilli()).Scan(&eventID); err != nil {
+			return internal(err, "saving call event")
+		}
+		if created && (call.OrganisationID != 0 || call.ContactID != 0) {
+			if _, err := addInteraction(ctx, tx, callInteraction(call, parties)); err != nil {
+				return err
+			}
+		}
+		names := callNames{
+			contact:      nameOf(parties.recognition.Contact),
+			organisation: parties.recognition.CommonOrganisation().name(),
+			employee:     employeeName(parties.recognition.Employee),
+			callingFor:   employeeName(parties.callingFor),
+		}
+		if !parties.fromSet {
+			// A later event without a caller number: names come from the record.
+			if names, err = namesOf(ctx, tx, call); err != nil {
+				return err
+			}
+		}
+		res = CallEventResult{Call: call, Live: newLiveEvent(eventID, in.Event, call, names, in.OccurredAt)}
+		return nil
+	})
+	return res, err
+}
+
+// applyParties fills in numbers and who they belong to; a later event never
+// blanks what an earlier one said.
+func applyParties(c *Call, p parsedParties) {
+	if p.fromSet && c.From.Raw == "" {
+		c.From = CallNumber{Raw: p.from.Raw, E164: p.from.E164, National: p.from.National}
+		r := p.recognition
+		c.Match = r.Match
+		if r.Contact != nil {
+			c.ContactID = r.Contact.ID
+		}
+		if r.Employee != nil {
+			c.EmployeeID = r.Employee.ID
+		}
+		if o := r.CommonOrganisation(); o != nil {
+			c.OrganisationID = o.ID
+		}
+	}
+	if p.toSet && c.To.Raw == "" {
+		c.To = CallNumber{Raw: p.to.Raw, E164: p.to.E164}
+	}
+	if p.forwardedSet && c.ForwardedFrom.Raw == "" {
+		c.ForwardedFrom = CallNumber{Raw: p.forwarded.Raw, E164: p.forwarded.E164}
+	}
+	if p.callingFor != nil && c.CallingForID == 0 {
+		c.CallingForID = p.callingFor.ID
+	}
+}
+
+// applyEvent records when the event happened; status follows from the times.
+func applyEvent(c *Call, in CallEventInput) {
+	at := in.OccurredAt.UTC()
+	setEarliest := func(t *time.Time) {
+		if t.IsZero() || at.Before(*t) {
+			*t = at
+		}
+	}
+	switch in.Event {
+	case EventRinging:
+		setEarliest(&c.RingingAt)
+	case EventAnswered:
+		setEarliest(&c.AnsweredAt)
+	case EventEnded:
+		setEarliest(&c.EndedAt)
+	case EventMissed:
+		setEarliest(&c.EndedAt)
+		c.Missed = true
+	}
+	if in.Agent != "" && c.Agent == "" {
+		c.Agent = strings.TrimSpace(in.Agent)
+	}
+	c.deriveStatus()
+}
+
+func callInteraction(c Call, p parsedParties) InteractionInput {
+	summary := "Incoming call from " + p.from.National
+	if p.from.National == "" {
+		summary = "Incoming call"
+	}
+	if p.callingFor != nil {
+		summary += " for " + p.callingFor.Name
+	}
+	return InteractionInput{OrganisationID: c.OrganisationID, ContactID: c.ContactID, Kind: KindCall,
+		OccurredAt: c.CreatedAt, CallID: strconv.FormatInt(c.ID, 10), Summary: summary}
+}
+
+const callColumns = `id, source, external_id, status, from_raw, from_e164, from_national, to_raw, to_e164, forwarded_raw, forwarded_e164,
+	match, coalesce(contact_id, 0), coalesce(organisation_id, 0), coalesce(employee_id, 0), coalesce(calling_for_id, 0),
+	agent, coalesce(taken_by_id, 0), ringing_at, answered_at, ended_at, missed, handled_at, created_at, updated_at`
+
+func scanCall(row interface{ Scan(...any) error }) (Call, error) {
+	var c Call
+	var ringing, answered, ended, handled sql.NullInt64
+	var created, updated int64
+	err := row.Scan(&c.ID, &c.Source, &c.ExternalID, &c.Status, &c.From.Raw, &c.From.E164, &c.From.National, &c.To.Raw, &c.To.E164,
+		&c.ForwardedFrom.Raw, &c.ForwardedFrom.E164, &c.Match, &c.ContactID, &c.OrganisationID, &c.EmployeeID,
+		&c.CallingForID, &c.Agent, &c.TakenByID, &ringing, &answered, &ended, &c.Missed, &handled, &created, &updated)
+	c.RingingAt, c.AnsweredAt, c.EndedAt, c.HandledAt = millis(ringing), millis(answered), millis(ended), millis(handled)
+	c.CreatedAt, c.UpdatedAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC()
+	return c, err
+}
+
+func callByExternalID(ctx context.Context, tx *sql.Tx, source, externalID string) (Call, bool, error) {
+	c, err := scanCall(tx.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE source = ? AND external_id = ?`, source, externalID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Call{}, false, nil
+	}
+	if err != nil {
+		return Call{}, false, internal(err, "reading call")
+	}
+	return c, true, nil
+}
+
+func timeArg(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+// saveCall inserts or updates the call row and sets c.ID.
+func saveCall(ctx context.Context, tx *sql.Tx, c *Call) error {
+	args := []any{c.Status, c.From.Raw, c.From.E164, c.From.National, c.To.Raw, c.To.E164, c.ForwardedFrom.Raw, c.ForwardedFrom.E164,
+		string(c.Match), nullID(c.ContactID), nullID(c.OrganisationID), nullID(c.EmployeeID), nullID(c.CallingForID), c.Agent,
+		nullID(c.TakenByID), timeArg(c.RingingAt), timeArg(c.AnsweredAt), timeArg(c.EndedAt), c.Missed,
+		timeArg(c.HandledAt), c.UpdatedAt.UnixMilli()}
+	if c.ID != 0 {
+		_, err := tx.ExecContext(ctx, `UPDATE calls SET status = ?, from_raw = ?, from_e164 = ?, from_national = ?, to_raw = ?, to_e164 = ?,
+			forwarded_raw = ?, forwarded_e164 = ?, match = ?, contact_id = ?, organisation_id = ?, employee_id = ?, calling_for_id = ?,
+			agent = ?, taken_by_id = ?, ringing_at = ?, answered_at = ?, ended_at = ?, missed = ?, handled_at = ?,
+			updated_at = ? WHERE id = ?`, append(args, c.ID)...)
+		if err != nil {
+			return internal(err, "saving call")
+		}
+		return nil
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO calls (status, from_raw, from_e164, from_national, to_raw, to_e164,
+		forwarded_raw, forwarded_e164, match, contact_id, organisation_id, employee_id, calling_for_id, agent, taken_by_id,
+		ringing_at, answered_at, ended_at, missed, handled_at, updated_at, source, external_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		append(args, c.Source, c.ExternalID, c.CreatedAt.UnixMilli())...).Scan(&c.ID)
+	if err != nil {
+		return internal(err, "saving call")
+	}
+	return nil
+}
+
+// callNames are the names a live event shows.
+type callNames struct {
+	contact, organisation, employee, callingFor, takenBy string
+}
+
+func nameOf(c *Contact) string {
+	if c == nil {
+		return ""
+	}
+	return c.Name
+}
+
+func employeeName(e *Employee) string {
+	if e == nil {
+		return ""
+	}
+	return e.Name
+}
+
+// namesOf reads the names a stored call points at.
+func namesOf(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, c Call) (callNames, error) {
+	var n callNames
+	err := q.QueryRowContext(ctx, `SELECT
+		coalesce((SELECT name FROM contacts WHERE id = ?), ''),
+		coalesce((SELECT name FROM organisations WHERE id = ?), ''),
+		coalesce((SELECT name FROM employees WHERE id = ?), ''),
+		coalesce((SELECT name FROM employees WHERE id = ?), ''),
+		coalesce((SELECT name FROM employees WHERE id = ?), '')`,
+		c.ContactID, c.OrganisationID, c.EmployeeID, c.CallingForID, c.TakenByID).
+		Scan(&n.contact, &n.organisation, &n.employee, &n.callingFor, &n.takenBy)
+	if err != nil {
+		return n, internal(err, "reading call names")
+	}
+	return n, nil
+}
+
+func newLiveEvent(id int64, ev CallEvent, c Call, n callNames, at time.Time) LiveEvent {
+	from := c.From.E164
+	if from == "" {
+		from = c.From.Raw
+	}
+	return LiveEvent{ID: id, Event: ev, CallID: c.ID, ExternalID: c.ExternalID, Source: c.Source, Status: string(c.Status),
+		From: from, FromNational: c.From.National, Match: c.Match, DisplayName: displayName(c.Match, n.contact, n.organisation, n.employee),
+		ContactName: n.contact, OrganisationName: n.organisation, CallingForName: n.callingFor, TakenByName: n.takenBy,
+		OccurredAt: at.UTC()}
+}
+
+// LiveEventsSince returns committed events after id, oldest first, at most
+// limit: what a screen that reconnects with Last-Event-ID missed.
+func (s *Store) LiveEventsSince(ctx context.Context, afterID int64, limit int) ([]LiveEvent, error) {
+	if limit <= 0 || limit > 10000 {
+		limit = 1000
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT ev.id, ev.event, ev.occurred_at, c.*
+		FROM call_events ev JOIN (SELECT `+callColumns+` FROM calls) c ON c.id = ev.call_id WHERE ev.id > ? ORDER BY ev.id LIMIT ?`, afterID, limit)
+	if err != nil {
+		return nil, internal(err, "reading events")
+	}
+	type row struct {
+		id   int64
+		ev   CallEvent
+		at   int64
+		call Call
+	}
+	var got []row
+	for rows.Next() {
+		var r row
+		call, err := scanCall(rowScanner(func(dest ...any) error {
+			return rows.Scan(append([]any{&r.id, &r.ev, &r.at}, dest...)...)
+		}))
+		if err != nil {
+			rows.Close()
+			return nil, internal(err, "reading events")
+		}
+		r.call = call
+		got = append(got, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, internal(err, "reading events")
+	}
+	out := make([]LiveEvent, 0, len(got))
+	for _, r := range got {
+		n, err := namesOf(ctx, s.read, r.call)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, newLiveEvent(r.id, r.ev, r.call, n, time.UnixMilli(r.at)))
+	}
+	return out, nil
+}
+
+// LastLiveEventID is the id of the newest committed event, 0 if none.
+func (s *Store) LastLiveEventID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := s.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM call_events`).Scan(&id); err != nil {
+		return 0, internal(err, "reading events")
+	}
+	return id, nil
+}
+
+// CallByRef finds a call by the telephone system's call id (the newest if
+// several sources used the same id) or else by callcard's own numeric id.
+func (s *Store) CallByRef(ctx context.Context, ref string) (Call, error) {
+	ref = strings.TrimSpace(ref)
+	c, err := scanCall(s.read.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE external_id = ? ORDER BY id DESC LIMIT 1`, ref))
+	if errors.Is(err, sql.ErrNoRows) {
+		if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil {
+			c, err = scanCall(s.read.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE id = ?`, id))
+		}
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return Call{}, Errorf(CodeNotFound, "call_id", "no call %q", ref)
+	}
+	if err != nil {
+		return Call{}, internal(err, "reading call")
+	}
+	return c, nil
+}
+
+// Calls lists calls created at or after since (zero: any time), newest first.
+func (s *Store) Calls(ctx context.Context, since time.Time, limit int) ([]Call, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+callColumns+` FROM calls WHERE created_at >= ?
+		ORDER BY created_at DESC, id DESC LIMIT ?`, since.UnixMilli(), limit)
+	if err != nil {
+		return nil, internal(err, "listing calls")
+	}
+	defer rows.Close()
+	var out []Call
+	for rows.Next() {
+		c, err := scanCall(rows)
+		if err != nil {
+			return nil, internal(err, "listing calls")
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(err, "listing calls")
+	}
+	return out, nil
+}

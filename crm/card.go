@@ -1,0 +1,122 @@
+package crm
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CallingFor is the employee a caller tried to reach and what they are to
+// the caller's organisation.
+type CallingFor struct {
+	Employee Employee
+	Relation string // e.g. "account manager", "engineer, last in touch 12 days ago"
+}
+
+// Card is everything a receptionist needs before picking up.
+type Card struct {
+	Call         Call
+	Recognition  Recognition
+	CallingFor   *CallingFor
+	Services     []Subscription // active subscriptions
+	History      []Interaction  // newest first, at most CardHistory
+	OpenRequests []Interaction  // open callbacks and leads, oldest first
+	Hints        []Hint
+}
+
+// CardHistory is how many past interactions a card shows.
+const CardHistory = 10
+
+// Card assembles the caller card for a call, found as CallByRef finds it.
+// The caller is recognised afresh, so a contact added after the call rang
+// shows on a reopened card.
+func (s *Store) Card(ctx context.Context, ref string) (Card, error) {
+	call, err := s.CallByRef(ctx, ref)
+	if err != nil {
+		return Card{}, err
+	}
+	return s.CardForCall(ctx, call)
+}
+
+// CardForCall assembles the card for a call already read.
+func (s *Store) CardForCall(ctx context.Context, call Call) (Card, error) {
+	card := Card{Call: call, Hints: []Hint{}}
+	from := call.From.Raw
+	if from == "" {
+		from = call.From.E164
+	}
+	r, err := s.Recognise(ctx, from)
+	if err != nil {
+		return Card{}, err
+	}
+	card.Recognition = r
+	org := r.CommonOrganisation()
+	if call.CallingForID != 0 {
+		e, err := s.Employee(ctx, call.CallingForID)
+		if err != nil && ErrorCode(err) != CodeNotFound {
+			return Card{}, err
+		}
+		if err == nil {
+			cf := &CallingFor{Employee: e, Relation: roleText(e.Role)}
+			if org != nil {
+				if cf.Relation, err = s.relation(ctx, e, *org); err != nil {
+					return Card{}, err
+				}
+			}
+			card.CallingFor = cf
+		}
+	}
+	if org == nil {
+		return card, nil
+	}
+	subs, err := s.Subscriptions(ctx, org.ID)
+	if err != nil {
+		return Card{}, err
+	}
+	for _, sub := range subs {
+		if sub.Status == SubscriptionActive {
+			card.Services = append(card.Services, sub)
+		}
+	}
+	if card.History, err = s.Interactions(ctx, org.ID, CardHistory); err != nil {
+		return Card{}, err
+	}
+	if card.OpenRequests, err = s.OpenRequests(ctx, org.ID); err != nil {
+		return Card{}, err
+	}
+	if card.Hints, err = s.Hints(ctx, org.ID, DefaultHintLimit); err != nil {
+		return Card{}, err
+	}
+	return card, nil
+}
+
+// roleText is a role as a receptionist would say it.
+func roleText(r Role) string { return strings.ReplaceAll(string(r), "_", " ") }
+
+// relation says what an employee is to an organisation: their account
+// manager, or the last time they were in touch.
+func (s *Store) relation(ctx context.Context, e Employee, org Organisation) (string, error) {
+	if org.AccountManagerID == e.ID {
+		return "account manager", nil
+	}
+	var last *int64
+	err := s.read.QueryRowContext(ctx, `SELECT max(occurred_at) FROM interactions
+		WHERE organisation_id = ? AND (author_id = ?2 OR assignee_id = ?2)`, org.ID, e.ID).Scan(&last)
+	if err != nil {
+		return "", internal(err, "reading relation")
+	}
+	text := roleText(e.Role)
+	if last != nil {
+		days := int(s.now().Sub(time.UnixMilli(*last)).Hours() / 24)
+		switch {
+		case days <= 0:
+			text += ", in touch today"
+		case days == 1:
+			text += ", in touch yesterday"
+		default:
+			text += ", last in touch " + strconv.Itoa(days) + " days ago"
+		}
+	}
+	return text, nil
+}
