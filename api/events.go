@@ -1,0 +1,123 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/callcard/callcard/crm"
+)
+
+// events streams committed call events as Server-Sent Events. A screen that
+// reconnects with Last-Event-ID first gets what it missed from the database,
+// then live events, with none lost or repeated in between.
+func (s *Server) events(c echo.Context) error {
+	ctx := c.Request().Context()
+	last, err := lastEventID(c)
+	if err != nil {
+		return err
+	}
+	// Subscribe before reading the backlog so that nothing committed in
+	// between can fall through the gap; duplicates are skipped by id below.
+	sub := s.cfg.Hub.Subscribe()
+	if sub == nil {
+		return c.NoContent(http.StatusServiceUnavailable)
+	}
+	defer s.cfg.Hub.Unsubscribe(sub)
+
+	w := c.Response()
+	h := w.Header()
+	h.Set(echo.HeaderContentType, "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Connection", "keep-alive")
+	h.Set("X-Accel-Buffering", "no")
+	// Event streams outlive the server's write timeout by design.
+	_ = http.NewResponseController(w.Writer).SetWriteDeadline(time.Time{})
+	w.WriteHeader(http.StatusOK)
+	if _, err := fmt.Fprint(w, "retry: 2000\n\n"); err != nil {
+		return nil
+	}
+	w.Flush()
+
+	if last >= 0 {
+		for {
+			backlog, err := s.cfg.Register.LiveEventsSince(ctx, last, 500)
+			if err != nil {
+				s.log.Error("reading missed events", "err", err)
+				return nil
+			}
+			for _, ev := range backlog {
+				if err := writeEvent(w, ev); err != nil {
+					return nil
+				}
+				last = ev.ID
+			}
+			w.Flush()
+			if len(backlog) < 500 {
+				break
+			}
+		}
+	}
+
+	heartbeat := time.NewTicker(s.cfg.Heartbeat)
+	defer heartbeat.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-sub.C:
+			if !ok {
+				// Dropped for falling behind, or shutting down: the screen
+				// reconnects and resumes from its last id.
+				return nil
+			}
+			if ev.ID <= last {
+				continue
+			}
+			if err := writeEvent(w, ev); err != nil {
+				return nil
+			}
+			last = ev.ID
+			w.Flush()
+		case <-heartbeat.C:
+			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil {
+				return nil
+			}
+			w.Flush()
+		}
+	}
+}
+
+// lastEventID reads where to resume: the Last-Event-ID header browsers send
+// on reconnect, or ?last_event_id= for a first connection that wants the
+// backlog. -1 means live events only.
+func lastEventID(c echo.Context) (int64, error) {
+	v := c.Request().Header.Get("Last-Event-ID")
+	if v == "" {
+		v = c.QueryParam("last_event_id")
+	}
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return -1, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 0 {
+		return 0, crm.Errorf(crm.CodeInvalid, "Last-Event-ID", "%q is not an event id", v)
+	}
+	return id, nil
+}
+
+// writeEvent writes one "event: call" frame.
+func writeEvent(w *echo.Response, ev crm.LiveEvent) error {
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "id: %d\nevent: call\ndata: %s\n\n", ev.ID, data)
+	return err
+}
