@@ -1,0 +1,217 @@
+package ui_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/callcard/callcard/crm"
+)
+
+// browser starts a headless Chromium of its own (own profile, so its own
+// session cookie). Without Chromium the test skips, unless
+// CALLCARD_REQUIRE_BROWSER is set, as CI sets it.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		if os.Getenv("CALLCARD_REQUIRE_BROWSER") != "" {
+			t.Fatal("CALLCARD_REQUIRE_BROWSER is set but no Chromium was found (apt-get install -y chromium)")
+		}
+		t.Skip("browser test skipped: no Chromium found (apt-get install -y chromium to run it)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 800),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	browserCtx, cancelCtx := chromedp.NewContext(alloc)
+	// The first call starts the browser and must not carry a timeout (that
+	// would stop the browser); every later step runs under one.
+	if err := chromedp.Do(browserCtx); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(browserCtx, 30*time.Second)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+	})
+	return ctx
+}
+
+// signIn opens the console as a user and waits for the live connection.
+func signIn(t *testing.T, ctx context.Context, a *app, username, password string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(a.URL+"/"),
+		chromedp.WaitVisible(css(`#username`)),
+		chromedp.SendKeys(css(`#username`), username),
+		chromedp.SendKeys(css(`#password`), password),
+		chromedp.Submit(css(`#password`)),
+		chromedp.WaitVisible(css(`[data-live-status].on`)),
+	)
+	if err != nil {
+		state, _ := chromedp.Run(context.WithoutCancel(ctx), chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText.slice(0, 500)`))
+		t.Fatalf("signing in as %s: %v\npage: %s", username, err, state)
+	}
+}
+
+// cardText waits for a call's card and returns its text.
+func cardText(t *testing.T, ctx context.Context, callID int64) string {
+	t.Helper()
+	sel := `[data-stack] [data-card="` + itoa(callID) + `"]`
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(css(sel))); err != nil {
+		t.Fatalf("card of call %d: %v", callID, err)
+	}
+	return text(t, ctx, sel)
+}
+
+// css names an element by CSS selector.
+func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
+// text reads an element's visible text.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func callID(t *testing.T, a *app, ref string) int64 {
+	t.Helper()
+	c, err := a.store.CallByRef(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+func TestBrowserConsole(t *testing.T) {
+	a := newApp(t)
+	a.seedClient(t)
+	annaPassword := a.addUser(t, "anna", "Anna de Boer", crm.RoleReceptionist)
+	ctx := browser(t)
+	signIn(t, ctx, a, "anna", annaPassword)
+
+	// A ringing call pops a card without reload, with the caller's name and
+	// company and whom they were trying to reach.
+	started := time.Now()
+	a.ring(t, "b-1", "+31 6 12345678")
+	id := callID(t, a, "b-1")
+	card0 := cardText(t, ctx, id)
+	t.Logf("card visible %s after the webhook was sent", time.Since(started).Round(time.Millisecond))
+	for _, want := range []string{"Martijn de Vries", "ICT-manager", "Acme Logistiek BV", "Sanne Visser", "7 years", "€8,400"} {
+		if !strings.Contains(card0, want) {
+			t.Errorf("card lacks %q:\n%s", want, card0)
+		}
+	}
+	if strings.Contains(card0, "Add this caller") {
+		t.Errorf("a recognised caller's card asks for their details:\n%s", card0)
+	}
+
+	// Add a note: it shows in the history at once.
+	card := `[data-card="` + itoa(id) + `"]`
+	note := "Asked about restoring deleted files"
+	err := chromedp.Do(ctx,
+		chromedp.SendKeys(css(card+` textarea[name=summary]`), note),
+		chromedp.Click(css(card+` form.note button`)),
+		chromedp.WaitVisible(css(card+` .flash`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	history := text(t, ctx, card+` [data-history]`)
+	if !strings.Contains(history, note) || !strings.Contains(history, "Anna de Boer") {
+		t.Fatalf("history after the note:\n%s", history)
+	}
+	screenshot(t, ctx, "console-card.png")
+
+	// An unknown caller, added through quick-add, is recognised next time.
+	a.ring(t, "b-2", "+31 20 794 6123")
+	unknown := `[data-card="` + itoa(callID(t, a, "b-2")) + `"]`
+	err = chromedp.Do(ctx,
+		chromedp.WaitVisible(css(unknown+` form.quick-add`)),
+		chromedp.SendKeys(css(unknown+` input[name=name]`), "Joyce Smit"),
+		chromedp.SendKeys(css(unknown+` input[name=company]`), "Acme Logistiek BV"),
+		chromedp.SendKeys(css(unknown+` input[name=job_title]`), "Controller"),
+		chromedp.Click(css(unknown+` form.quick-add button`)),
+		chromedp.WaitVisible(css(unknown+` .flash`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.ring(t, "b-3", "020-7946123")
+	if got := cardText(t, ctx, callID(t, a, "b-3")); !strings.Contains(got, "Joyce Smit") || !strings.Contains(got, "Controller") {
+		t.Fatalf("the quick-added caller is not recognised on the next call:\n%s", got)
+	}
+}
+
+func TestBrowserTakenBy(t *testing.T) {
+	a := newApp(t)
+	a.seedClient(t)
+	anna := a.addUser(t, "anna", "Anna de Boer", crm.RoleReceptionist)
+	bram := a.addUser(t, "bram", "Bram Jansen", crm.RoleReceptionist)
+	annaCtx, bramCtx := browser(t), browser(t)
+	signIn(t, annaCtx, a, "anna", anna)
+	signIn(t, bramCtx, a, "bram", bram)
+
+	a.ring(t, "t-1", "0612345678")
+	id := callID(t, a, "t-1")
+	cardText(t, annaCtx, id)
+	cardText(t, bramCtx, id)
+	card := `[data-card="` + itoa(id) + `"]`
+	if err := chromedp.Do(annaCtx, chromedp.Click(css(card+` [data-taken] button`)),
+		chromedp.WaitVisible(css(card+`[data-mine="true"]`))); err != nil {
+		t.Fatal(err)
+	}
+	_, err := chromedp.Run(bramCtx, chromedp.Poll[bool](
+		`document.querySelector('`+card+` [data-taken]').textContent.includes('Taken by Anna de Boer')`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil {
+		t.Fatalf("the second screen does not show who took the call: %v (%q)", err, text(t, bramCtx, card+` [data-taken]`))
+	}
+	screenshot(t, bramCtx, "console-taken-by.png")
+}
+
+// screenshot saves a PNG to $CALLCARD_ARTIFACTS (default artifacts/ at the
+// repository root) for people to look at.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("CALLCARD_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "artifacts")
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}

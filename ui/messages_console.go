@@ -1,0 +1,73 @@
+package ui
+
+// englishConsole holds the messages of the sign-in page, the layout and the console.
+func englishConsole() map[string]string {
+	return map[string]string{
+		"nav.skip": "Skip to content", "nav.label": "Main", "nav.console": "Console", "nav.clients": "Clients",
+		"nav.admin": "Admin", "nav.logout": "Sign out",
+		"role.receptionist": "receptionist", "role.account_manager": "account manager",
+		"role.service_manager": "service manager", "role.admin": "admin", "role.engineer": "engineer",
+		"login.title": "Sign in", "login.username": "Username", "login.password": "Password", "login.submit": "Sign in",
+		"login.wrong": "Wrong username or password.", "login.too_many": "Too many attempts. Wait a few minutes and try again.",
+		"error.title": "Something went wrong", "error.back": "Back to the console", "error.internal": "Something went wrong on our side. Try again.",
+		"console.title": "Console", "console.ringing": "Calls", "console.connecting": "connecting…",
+		"console.live": "live", "console.offline": "reconnecting…", "console.sound": "Sound",
+		"console.quiet": "No calls ringing. Cards appear here the moment a call rings.",
+		"console.today": "Today's calls", "console.no_calls": "No calls yet today.",
+		"console.keys":   "Keys: T take · N note · C callback · H handled · Esc close",
+		"status.ringing": "ringing", "status.answered": "answered", "status.ended": "ended", "status.missed": "missed",
+		"orgstatus.active": "client", "orgstatus.prospect": "prospect", "orgstatus.former": "former client",
+		"card.probably": "Probably someone from %s", "card.ambiguous": "One of several people",
+		"card.withheld": "Number withheld", "card.unknown": "Unknown caller", "card.colleague": "Colleague",
+		"card.taken_by": "Taken by %s", "card.taken_by_you": "You took this call", "card.take": "I'll take it",
+		"card.client_for": "Client for", "card.since": "since %s", "card.value": "Worth", "card.per_year": "a year",
+		"card.status": "Status", "card.account_manager": "Account manager", "card.calling_for": "Calling for",
+		"card.choose": "Who is it? Choose:", "card.quick_add": "Add this caller", "card.add_to": "Add this caller to %s",
+		"card.save_contact": "Save, recognise next time", "card.services": "Services held", "card.hints": "Worth mentioning",
+		"card.open_callbacks": "Open callbacks", "card.history": "Recent history", "card.no_history": "No history yet.",
+		"card.note": "Note", "card.save_note": "Save note", "card.callback_to": "Ask to call back",
+		"card.callback_message": "Message", "card.request_callback": "Request callback", "card.handled": "Handled",
+		"card.was_handled": "Handled", "card.note_saved": "Note saved.", "card.contact_saved": "Saved: this number is recognised from now on.",
+		"card.callback_saved": "Callback requested.", "card.hint_saved": "Thanks, noted.",
+		"hint.mentioned": "Mentioned", "hint.interested": "Interested", "hint.declined": "Not interested",
+		"field.number": "Number", "field.name": "Name", "field.company": "Company", "field.job_title": "Job title",
+		"kind.call": "call", "kind.note": "note", "kind.callback": "callback", "kind.visit": "visit", "kind.email": "e-mail",
+		"kind.hint": "hint", "kind.lead": "lead", "kind.care": "check-in",
+	}
+}
+
+// dutchConsole holds the Dutch messages of the sign-in page, the layout and the console.
+func dutchConsole() map[string]string {
+	return map[string]string{
+		"nav.skip": "Naar de inhoud", "nav.label": "Hoofdmenu", "nav.console": "Console", "nav.clients": "Klanten",
+		"nav.admin": "Beheer", "nav.logout": "Afmelden",
+		"role.receptionist": "receptionist", "role.account_manager": "accountmanager",
+		"role.service_manager": "servicemanager", "role.admin": "beheerder", "role.engineer": "engineer",
+		"login.title": "Aanmelden", "login.username": "Gebruikersnaam", "login.password": "Wachtwoord", "login.submit": "Aanmelden",
+		"login.wrong": "Onjuiste gebruikersnaam of wachtwoord.", "login.too_many": "Te veel pogingen. Wacht een paar minuten en probeer het opnieuw.",
+		"error.title": "Er ging iets mis", "error.back": "Terug naar de console", "error.internal": "Er ging bij ons iets mis. Probeer het opnieuw.",
+		"console.title": "Console", "console.ringing": "Gesprekken", "console.connecting": "verbinden…",
+		"console.live": "live", "console.offline": "opnieuw verbinden…", "console.sound": "Geluid",
+		"console.quiet": "Er gaat geen telefoon. Kaarten verschijnen hier zodra er gebeld wordt.",
+		"console.today": "Gesprekken vandaag", "console.no_calls": "Vandaag nog geen gesprekken.",
+		"console.keys":   "Toetsen: T aannemen · N notitie · C terugbellen · H afgehandeld · Esc sluiten",
+		"status.ringing": "gaat over", "status.answered": "aangenomen", "status.ended": "beëindigd", "status.missed": "gemist",
+		"orgstatus.active": "klant", "orgstatus.prospect": "prospect", "orgstatus.former": "oud-klant",
+		"card.probably": "Waarschijnlijk iemand van %s", "card.ambiguous": "Een van meerdere personen",
+		"card.withheld": "Nummer afgeschermd", "card.unknown": "Onbekende beller", "card.colleague": "Collega",
+		"card.taken_by": "Aangenomen door %s", "card.taken_by_you": "Jij hebt dit gesprek", "card.take": "Ik neem hem",
+		"card.client_for": "Klant sinds", "card.since": "sinds %s", "card.value": "Waarde", "card.per_year": "per jaar",
+		"card.status": "Status", "card.account_manager": "Accountmanager", "card.calling_for": "Belt voor",
+		"card.choose": "Wie is het? Kies:", "card.quick_add": "Beller toevoegen", "card.add_to": "Beller toevoegen aan %s",
+		"card.save_contact": "Opslaan, volgende keer herkend", "card.services": "Afgenomen diensten", "card.hints": "Het noemen waard",
+		"card.open_callbacks": "Open terugbelverzoeken", "card.history": "Recente historie", "card.no_history": "Nog geen historie.",
+		"card.note": "Notitie", "card.save_note": "Notitie opslaan", "card.callback_to": "Laten terugbellen door",
+		"card.callback_message": "Bericht", "card.request_callback": "Terugbelverzoek", "card.handled": "Afgehandeld",
+		"card.was_handled": "Afgehandeld", "card.note_saved": "Notitie opgeslagen.", "card.contact_saved": "Opgeslagen: dit nummer wordt voortaan herkend.",
+		"card.callback_saved": "Terugbelverzoek gemaakt.", "card.hint_saved": "Dank je, genoteerd.",
+		"hint.mentioned": "Genoemd", "hint.interested": "Interesse", "hint.declined": "Geen interesse",
+		"field.number": "Nummer", "field.name": "Naam", "field.company": "Bedrijf", "field.job_title": "Functie",
+		"kind.call": "gesprek", "kind.note": "notitie", "kind.callback": "terugbellen", "kind.visit": "bezoek", "kind.email": "e-mail",
+		"kind.hint": "tip", "kind.lead": "lead", "kind.care": "check-in",
+	}
+}
