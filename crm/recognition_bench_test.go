@@ -1,0 +1,112 @@
+package crm_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/callcard/callcard/crm"
+)
+
+// benchContacts is the register size of the benchmarks: 1,000,000 unless
+// CALLCARD_BENCH_CONTACTS says otherwise (CI runs them smaller).
+func benchContacts(b *testing.B) int {
+	b.Helper()
+	n := 1_000_000
+	if v := os.Getenv("CALLCARD_BENCH_CONTACTS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			b.Fatalf("CALLCARD_BENCH_CONTACTS=%q: want a positive number", v)
+		}
+	}
+	return n
+}
+
+// BenchmarkRecognise measures one recognition per outcome against a
+// synthetic register built (generated and imported) afresh in every run:
+//
+//	go test -run '^$' -bench Recognise -benchtime 20000x ./crm
+//	CALLCARD_BENCH_CONTACTS=50000 go test -run '^$' -bench Recognise ./crm
+func BenchmarkRecognise(b *testing.B) {
+	n := benchContacts(b)
+	ctx := context.Background()
+	s := openStore(b)
+	g := crm.NewSynthetic(n, 42)
+	start := time.Now()
+	rep, err := crm.SeedSynthetic(ctx, s, g, crm.ImportOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("register: %d contacts, %d organisations, imported in %v", rep.Imported, g.Organisations(), time.Since(start).Round(time.Millisecond))
+
+	for _, m := range []crm.Match{crm.MatchContact, crm.MatchOrganisation, crm.MatchNumberRange, crm.MatchUnknown, crm.MatchWithheld} {
+		samples := g.Samples(m, 1024)
+		if len(samples) == 0 {
+			b.Fatalf("no sample numbers for %s", m)
+		}
+		// Check the samples once, outside the timing: a benchmark of the
+		// wrong outcome measures nothing.
+		for _, raw := range samples {
+			r, err := s.Recognise(ctx, raw)
+			if err != nil || r.Match != m {
+				b.Fatalf("%s sample %q: got %s, %v", m, raw, r.Match, err)
+			}
+		}
+		b.Run(string(m), func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := s.Recognise(ctx, samples[i%len(samples)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkImportContacts measures importing a synthetic contacts file
+// into an empty register (services and employees already there), in rows
+// per second:
+//
+//	go test -run '^$' -bench ImportContacts -benchtime 1x ./crm
+func BenchmarkImportContacts(b *testing.B) {
+	n := benchContacts(b)
+	ctx := context.Background()
+	g := crm.NewSynthetic(n, 42)
+	var file bytes.Buffer
+	if err := g.WriteContacts(&file); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(file.Len()))
+	rows := 0
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		s := openStore(b)
+		var buf bytes.Buffer
+		must(0, g.WriteServices(&buf))
+		must(s.ImportServices(ctx, &buf, crm.ImportOptions{}))
+		buf.Reset()
+		must(0, g.WriteEmployees(&buf))
+		must(s.ImportEmployees(ctx, &buf, crm.ImportOptions{}))
+		b.StartTimer()
+
+		rep, err := s.ImportContacts(ctx, bytes.NewReader(file.Bytes()), crm.ImportOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Failed > 0 {
+			b.Fatalf("%d bad rows, first %v", rep.Failed, rep.Errors[0])
+		}
+		rows += rep.Rows
+
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}
