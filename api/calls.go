@@ -54,5 +54,8 @@ func (s *Server) card(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.audit(c, crm.AuditCardOpened, "call", call.ID); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, CardViewOf(card, s.now()))
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -79,6 +80,19 @@ func (s *Server) events(c echo.Context) error {
 			if ev.ID <= last {
 				continue
 			}
+			if last >= 0 && ev.ID > last+1 {
+				// Requests publish after their commit and can overtake each
+				// other, so an event may come before an earlier one; skipping
+				// that one later would lose it. One writer commits events in
+				// id order, so all up to ev.ID are stored: send them in order.
+				if !s.catchUp(ctx, w, &last, ev.ID) {
+					return nil
+				}
+				if ev.ID <= last {
+					w.Flush()
+					continue
+				}
+			}
 			if err := writeEvent(w, ev); err != nil {
 				return nil
 			}
@@ -91,6 +105,31 @@ func (s *Server) events(c echo.Context) error {
 			w.Flush()
 		}
 	}
+}
+
+// catchUp writes the stored events after *last up to and including upTo,
+// advancing *last; false means the stream is broken.
+func (s *Server) catchUp(ctx context.Context, w *echo.Response, last *int64, upTo int64) bool {
+	for *last < upTo {
+		missed, err := s.cfg.Register.LiveEventsSince(ctx, *last, 500)
+		if err != nil {
+			s.log.Error("reading overtaken events", "err", err)
+			return false
+		}
+		for _, ev := range missed {
+			if ev.ID > upTo {
+				return true
+			}
+			if err := writeEvent(w, ev); err != nil {
+				return false
+			}
+			*last = ev.ID
+		}
+		if len(missed) < 500 {
+			return true
+		}
+	}
+	return true
 }
 
 // lastEventID reads where to resume: the Last-Event-ID header browsers send

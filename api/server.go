@@ -24,14 +24,17 @@ type Register interface {
 	Calls(ctx context.Context, since time.Time, limit int) ([]crm.Call, error)
 	LiveEventsSince(ctx context.Context, afterID int64, limit int) ([]crm.LiveEvent, error)
 	AuthenticateToken(ctx context.Context, secret string) (crm.APIToken, error)
+	Audit(ctx context.Context, e crm.AuditEntry) error
 }
 
 // Principal is who is calling: a telephone system with a token, or a signed
 // in user when the console plugs in its sessions.
 type Principal struct {
-	Kind string // "token", "webhook-signature" or "user"
-	Name string
-	Role crm.Role // for users
+	Kind       string // "token", "webhook-signature" or "user"
+	Name       string
+	Role       crm.Role // for users
+	EmployeeID int64    // for users: who they are on the staff list, 0 if nobody
+	UserID     int64    // for users: their console user id, for the audit log; 0 if not given
 }
 
 // SessionAuth lets the console authenticate browser requests (cookies) on
@@ -53,6 +56,13 @@ type Config struct {
 	Sessions        SessionAuth // nil until the console provides it
 	Now             func() time.Time
 	Heartbeat       time.Duration // SSE heartbeat; 0 means 15 s
+
+	// Insight serves the commercial insight routes (hints, my work, care
+	// list, dashboard) to signed-in users; nil leaves them out.
+	Insight Insight
+	// Location is the firm's time zone for calendar days; nil means
+	// Europe/Amsterdam.
+	Location *time.Location
 }
 
 // Server holds the API's dependencies; its handlers are methods on it.
@@ -87,6 +97,9 @@ func New(e *echo.Echo, cfg Config) *Server {
 	authed.GET("/calls", s.listCalls)
 	authed.GET("/calls/:call_id/card", s.card)
 	authed.GET("/events", s.events)
+	if cfg.Insight != nil {
+		s.registerInsight(authed)
+	}
 	e.GET("/metrics", echo.WrapHandler(cfg.Metrics.Handler()), s.requireAuth)
 	return s
 }
@@ -97,6 +110,11 @@ func New(e *echo.Echo, cfg Config) *Server {
 func NewEcho(log *slog.Logger) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	// The client's address (sign-in throttling, logs) is the peer's, or, when
+	// the peer is a proxy on this machine, the last address that proxy put in
+	// X-Forwarded-For. Echo's default believes the first X-Forwarded-For
+	// value, which any client can write.
+	e.IPExtractor = echo.ExtractIPFromXFFHeader(echo.TrustLoopback(true), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
 	e.HTTPErrorHandler = ErrorHandler(log)
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{

@@ -1,0 +1,40 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/callcard/callcard/crm"
+)
+
+// TestEventsOvertaken: webhooks publish after their commit, so a later event
+// can reach the hub before an earlier one. The stream must still deliver
+// both, in id order, instead of skipping the one that came late.
+func TestEventsOvertaken(t *testing.T) {
+	ts := newTestServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var evs []crm.LiveEvent
+	for i := range 4 {
+		res, err := ts.store.RecordCallEvent(ctx, crm.CallEventInput{ExternalID: fmt.Sprint("o", i), Event: crm.EventRinging, From: "0612345678"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, res.Live)
+	}
+	stream := ts.openStream(t, ctx, "")
+	if ts.hub.Count() != 1 { // the stream subscribes before it answers
+		t.Fatalf("%d subscribers, want 1", ts.hub.Count())
+	}
+	// 0 arrives first; then 3 overtakes 1 and 2, which come after it.
+	for _, i := range []int{0, 3, 1, 2} {
+		ts.hub.Publish(evs[i])
+	}
+	for i := range evs {
+		got := nextCall(t, stream)
+		if got.ID != fmt.Sprint(evs[i].ID) {
+			t.Fatalf("event %d: got id %s, want %d", i, got.ID, evs[i].ID)
+		}
+	}
+}
