@@ -107,6 +107,7 @@ func (s *Server) createUser(c echo.Context, f userForm) (crm.User, string, error
 		return crm.User{}, "", err
 	}
 	s.log.Info("user created", "username", u.Username, "role", u.Role, "by", sessionOf(c).User.Username)
+	s.audit(c, crm.AuditUserCreated, "user", u.ID)
 	return u, password, nil
 }
 
@@ -132,6 +133,7 @@ func (s *Server) setUserDisabled(c echo.Context, disabled bool) error {
 		done = "disabled"
 	}
 	s.log.Info("user "+done, "user_id", id, "by", sessionOf(c).User.Username)
+	s.audit(c, "user."+done, "user", id)
 	return c.Redirect(http.StatusSeeOther, "/admin/users?done="+done)
 }
 
@@ -164,6 +166,7 @@ func (s *Server) adminResetPassword(c echo.Context) error {
 		return err
 	}
 	s.log.Info("password reset", "username", username, "by", sessionOf(c).User.Username)
+	s.audit(c, crm.AuditPasswordReset, "user", id)
 	return s.showSecret(c, secretData{Kind: "password", Name: username, Secret: password, Back: "/admin/users"})
 }
 
@@ -205,6 +208,7 @@ func (s *Server) adminCreateToken(c echo.Context) error {
 	t, secret, err := s.cfg.Store.CreateToken(c.Request().Context(), name)
 	if err == nil {
 		s.log.Info("API token created", "token", t.Name, "by", sessionOf(c).User.Username)
+		s.audit(c, crm.AuditTokenCreated, "token", t.ID, t.Name)
 		return s.showSecret(c, secretData{Kind: "token", Name: t.Name, Secret: secret, Back: "/admin/tokens"})
 	}
 	fe, ok := formErrors(err, "name")
@@ -220,5 +224,6 @@ func (s *Server) adminRevokeToken(c echo.Context) error {
 		return err
 	}
 	s.log.Info("API token revoked", "token", name, "by", sessionOf(c).User.Username)
+	s.audit(c, crm.AuditTokenRevoked, "token", 0, name)
 	return c.Redirect(http.StatusSeeOther, "/admin/tokens?done=revoked")
 }

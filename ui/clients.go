@@ -176,6 +176,7 @@ func (s *Server) createOrganisation(c echo.Context) error {
 	if err == nil {
 		var org crm.Organisation
 		if org, err = s.cfg.Store.CreateOrganisation(c.Request().Context(), in); err == nil {
+			s.audit(c, crm.AuditOrganisationCreate, "organisation", org.ID)
 			return c.Redirect(http.StatusSeeOther, "/clients/"+formatID(org.ID)+"?saved=1")
 		}
 	}
@@ -215,6 +216,7 @@ func (s *Server) updateOrganisation(c echo.Context) error {
 	in, err := d.Form.input()
 	if err == nil {
 		if _, err = s.cfg.Store.UpdateOrganisation(ctx, id, in); err == nil {
+			s.audit(c, crm.AuditOrganisationUpdate, "organisation", id)
 			return c.Redirect(http.StatusSeeOther, "/clients/"+formatID(id)+"?saved=1")
 		}
 	}
@@ -297,6 +299,7 @@ func (s *Server) createContact(c echo.Context) error {
 	if err == nil {
 		var ct crm.Contact
 		if ct, err = s.cfg.Store.CreateContact(ctx, in); err == nil {
+			s.audit(c, crm.AuditContactCreated, "contact", ct.ID)
 			return c.Redirect(http.StatusSeeOther, "/clients/"+formatID(org.ID)+"?saved=1#contact-"+formatID(ct.ID))
 		}
 	}
@@ -345,6 +348,7 @@ func (s *Server) updateContact(c echo.Context) error {
 	in, err := d.Form.input(ct.OrganisationID)
 	if err == nil {
 		if _, err = s.cfg.Store.UpdateContact(c.Request().Context(), ct.ID, in); err == nil {
+			s.audit(c, crm.AuditContactUpdated, "contact", ct.ID)
 			if org == nil {
 				return c.Redirect(http.StatusSeeOther, "/contacts/"+formatID(ct.ID)+"/edit?saved=1")
 			}

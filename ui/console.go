@@ -88,6 +88,9 @@ func (s *Server) cardFragment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.audit(c, crm.AuditCardOpened, "call", call.ID); err != nil {
+		return err
+	}
 	return s.renderCard(c, call, "")
 }
 

@@ -53,7 +53,7 @@ func newApp(t testing.TB) *app {
 	api.New(e, api.Config{Register: store, Hub: hub, Metrics: metrics, Logger: log, Heartbeat: time.Second,
 		Sessions: func(c echo.Context) (api.Principal, bool) {
 			u, ok := console.UserOf(c)
-			return api.Principal{Kind: "user", Name: u.Username, Role: u.Role}, ok
+			return api.Principal{Kind: "user", Name: u.Username, Role: u.Role, EmployeeID: u.EmployeeID}, ok
 		}})
 	srv := httptest.NewServer(e)
 	t.Cleanup(func() {

@@ -158,12 +158,12 @@ func (l Locale) Years(n int) string {
 // english is the English catalogue: every key must be in it. Each area of
 // the console keeps its messages in its own file; they are merged here.
 func english() map[string]string {
-	return merge(englishConsole(), englishRegister())
+	return merge(englishConsole(), englishRegister(), englishInsight(), englishPrivacy())
 }
 
 // dutch is the Dutch catalogue; a missing key falls back to English.
 func dutch() map[string]string {
-	return merge(dutchConsole(), dutchRegister())
+	return merge(dutchConsole(), dutchRegister(), dutchInsight(), dutchPrivacy())
 }
 
 func merge(parts ...map[string]string) map[string]string {

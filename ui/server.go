@@ -57,6 +57,24 @@ type Store interface {
 	CreateToken(ctx context.Context, name string) (crm.APIToken, string, error)
 	Tokens(ctx context.Context) ([]crm.APIToken, error)
 	RevokeToken(ctx context.Context, name string) error
+
+	// Privacy: the audit log, erasure and subject access (ui/privacy.go).
+	PrivacyStore
+
+	// Commercial insight: my work, the care list, goals and the dashboard.
+	OpenWork(ctx context.Context, employeeID int64) ([]crm.Interaction, error)
+	CompleteWork(ctx context.Context, interactionID, byEmployeeID int64, note string) error
+	CloseLead(ctx context.Context, interactionID, byEmployeeID int64, won bool, value crm.Money, note string) error
+	CareList(ctx context.Context, opt crm.CareOptions) ([]crm.CareItem, error)
+	RecordCare(ctx context.Context, organisationID, byEmployeeID int64, outcome string, note string) (crm.Interaction, error)
+	Goals(ctx context.Context) ([]crm.Goal, error)
+	SaveGoal(ctx context.Context, in crm.GoalInput) (crm.Goal, error)
+	DeleteGoal(ctx context.Context, id int64) error
+	GoalProgress(ctx context.Context, now time.Time) ([]crm.GoalProgress, error)
+	SaveRoleContribution(ctx context.Context, role crm.Role, text string) error
+	RoleContributions(ctx context.Context) ([]crm.RoleContribution, error)
+	Dashboard(ctx context.Context, from, to time.Time) (crm.DashboardFigures, error)
+	MyFigures(ctx context.Context, employeeID int64, from, to time.Time) (crm.EmployeeFigures, error)
 }
 
 // Config wires the console.
@@ -140,5 +158,7 @@ func New(e *echo.Echo, cfg Config) (*Server, error) {
 	signedIn.POST("/console/calls/:id/hint", s.hintOutcome)
 	signedIn.GET("/console/organisations", s.organisationOptions)
 	s.registerPages(signedIn)
+	s.registerPrivacy(signedIn)
+	s.registerInsight(signedIn)
 	return s, nil
 }
