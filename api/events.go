@@ -30,6 +30,13 @@ func (s *Server) events(c echo.Context) error {
 		return c.NoContent(http.StatusServiceUnavailable)
 	}
 	defer s.cfg.Hub.Unsubscribe(sub)
+	if last < 0 {
+		// Live events only: start from the newest committed id, so that
+		// ordering and gaps are judged from the first event on.
+		if last, err = s.cfg.Register.LastLiveEventID(ctx); err != nil {
+			return err
+		}
+	}
 
 	w := c.Response()
 	h := w.Header()

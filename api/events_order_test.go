@@ -15,6 +15,10 @@ func TestEventsOvertaken(t *testing.T) {
 	ts := newTestServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	stream := ts.openStream(t, ctx, "")
+	if ts.hub.Count() != 1 { // the stream subscribes before it answers
+		t.Fatalf("%d subscribers, want 1", ts.hub.Count())
+	}
 	var evs []crm.LiveEvent
 	for i := range 4 {
 		res, err := ts.store.RecordCallEvent(ctx, crm.CallEventInput{ExternalID: fmt.Sprint("o", i), Event: crm.EventRinging, From: "0612345678"})
@@ -22,10 +26,6 @@ func TestEventsOvertaken(t *testing.T) {
 			t.Fatal(err)
 		}
 		evs = append(evs, res.Live)
-	}
-	stream := ts.openStream(t, ctx, "")
-	if ts.hub.Count() != 1 { // the stream subscribes before it answers
-		t.Fatalf("%d subscribers, want 1", ts.hub.Count())
 	}
 	// 0 arrives first; then 3 overtakes 1 and 2, which come after it.
 	for _, i := range []int{0, 3, 1, 2} {

@@ -23,6 +23,7 @@ type Register interface {
 	CardForCall(ctx context.Context, call crm.Call) (crm.Card, error)
 	Calls(ctx context.Context, since time.Time, limit int) ([]crm.Call, error)
 	LiveEventsSince(ctx context.Context, afterID int64, limit int) ([]crm.LiveEvent, error)
+	LastLiveEventID(ctx context.Context) (int64, error)
 	AuthenticateToken(ctx context.Context, secret string) (crm.APIToken, error)
 	Audit(ctx context.Context, e crm.AuditEntry) error
 }
