@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestBench runs a small benchmark for real (register, importers, server,
+// webhooks, event streams, look-ups, cards) and checks that it finishes,
+// loses no event, and writes every section with figures in them. Targets
+// are not checked: this machine may be slow, or running under -race.
+func TestBench(t *testing.T) {
+	dir := t.TempDir()
+	jsonPath := filepath.Join(dir, "bench-results.json")
+	var stdout, stderr bytes.Buffer
+	args := []string{"bench", "--contacts", "2000", "--rate", "200", "--duration", "2s", "--lookup-duration", "1s",
+		"--cards", "300", "--json", jsonPath, "--dir", filepath.Join(dir, "db")}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := run(ctx, args, func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr); err != nil {
+		t.Fatalf("bench: %v\nstderr:\n%s", err, stderr.String())
+	}
+	for _, want := range []string{"webhook → SSE p99", "events lost", "look-up throughput", "card p99", "import", "resident memory"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, stdout.String())
+		}
+	}
+
+	raw, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sections map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &sections); err != nil {
+		t.Fatalf("the JSON is not valid: %v", err)
+	}
+	for _, s := range []string{"machine", "config", "import", "webhooks", "lookup", "card", "memory", "database", "goroutines", "targets", "pass"} {
+		if len(sections[s]) == 0 || string(sections[s]) == "null" {
+			t.Errorf("the JSON has no %q section", s)
+		}
+	}
+	var r benchResults
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatal(err)
+	}
+
+	wh := r.Webhooks
+	// How many calls go out depends on the machine (and -race): a slow
+	// server leaves calls unsent, never sent late.
+	if wh.Scheduled != 400 || wh.Sent < 20 || wh.Sent+wh.NotSent != wh.Scheduled || wh.OK != wh.Sent || wh.Errors != 0 {
+		t.Errorf("webhooks: %d scheduled, %d sent, %d not sent, %d ok, %d errors (first: %s)",
+			wh.Scheduled, wh.Sent, wh.NotSent, wh.OK, wh.Errors, wh.FirstError)
+	}
+	if wh.Lost != 0 || wh.Expected != wh.OK*10 || wh.Delivered != wh.Expected || wh.Duplicates != 0 {
+		t.Errorf("events: %d expected, %d delivered, %d lost, %d duplicates", wh.Expected, wh.Delivered, wh.Lost, wh.Duplicates)
+	}
+	if wh.Mismatched != 0 {
+		t.Errorf("%d callers were not recognised as sampled: %v", wh.Mismatched, wh.Recognised)
+	}
+	for _, k := range []string{"contact", "contact_forwarded", "switchboard"} {
+		if len(wh.Recognised[k]) == 0 {
+			t.Errorf("no %s callers in the mix: %v", k, wh.Recognised)
+		}
+	}
+	lk := r.Lookup
+	positive := map[string]float64{
+		"import rows/s":          r.Import.RowsPerS,
+		"webhook→SSE p50":        wh.Latency.P50Ms,
+		"webhook→SSE p99":        wh.Latency.P99Ms,
+		"webhook response p99":   wh.Response.P99Ms,
+		"achieved rate":          wh.AchievedRate,
+		"look-up req/s":          lk.Callcard.RPS,
+		"look-up p99":            lk.Callcard.Latency.P99Ms,
+		"bare req/s":             lk.Bare.RPS,
+		"ratio":                  lk.Ratio,
+		"card p50":               r.Card.Latency.P50Ms,
+		"card p99":               r.Card.Latency.P99Ms,
+		"cards":                  float64(r.Card.Cards),
+		"RSS after build":        r.Memory.AfterBuild.RSSMB,
+		"RSS after load":         r.Memory.AfterLoad.RSSMB,
+		"peak RSS":               r.Memory.AfterLoad.HWMMB,
+		"database bytes":         float64(r.Database.DBBytes),
+		"goroutines under load":  float64(r.Goroutines.During),
+		"CPUs":                   float64(r.Machine.CPUs),
+		"look-up requests":       float64(lk.Callcard.Requests),
+		"webhook→SSE deliveries": float64(wh.Latency.Count),
+	}
+	for name, v := range positive {
+		if !(v > 0) {
+			t.Errorf("%s = %v, want a positive figure", name, v)
+		}
+	}
+	if lk.Callcard.Errors != 0 || lk.Bare.Errors != 0 {
+		t.Errorf("look-up errors: callcard %d (%s), bare %d (%s)", lk.Callcard.Errors, lk.Callcard.FirstErr, lk.Bare.Errors, lk.Bare.FirstErr)
+	}
+	if want := min(300, int(wh.OK)); r.Card.Cards != want {
+		t.Errorf("%d cards assembled, want %d", r.Card.Cards, want)
+	}
+	if len(r.Targets) != 7 {
+		t.Errorf("%d targets, want 7", len(r.Targets))
+	}
+	// Every stream, connection and server goroutine ends with the run.
+	if r.Goroutines.After > r.Goroutines.Before+2 {
+		t.Errorf("goroutines: %d before, %d after: something was left running", r.Goroutines.Before, r.Goroutines.After)
+	}
+	// The database stays in --dir, and a second run there refuses to reuse it.
+	if _, err := os.Stat(filepath.Join(dir, "db", "callcard-bench.db")); err != nil {
+		t.Error(err)
+	}
+	err = run(ctx, args, func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr)
+	if _, ok := err.(usageError); !ok || !strings.Contains(err.Error(), "fresh register") {
+		t.Errorf("a second run in the same --dir: got %v, want a usage error", err)
+	}
+}
+
+func TestBenchFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--rate", "0"},
+		{"--contacts", "-1"},
+		{"--subscribers", "0"},
+		{"--duration", "0s"},
+		{"--lookup-duration", "2h"},
+		{"--rate", "1", "--duration", "100ms"},
+		{"extra"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(context.Background(), append([]string{"bench"}, args...), func(string) string { return "" }, nil, &out, &out)
+			if _, ok := err.(usageError); !ok {
+				t.Errorf("got %v, want a usage error", err)
+			}
+		})
+	}
+	// The environment fills flags not given.
+	var out bytes.Buffer
+	env := map[string]string{"CALLCARD_RATE": "0"}
+	err := run(context.Background(), []string{"bench"}, func(k string) string { return env[k] }, nil, &out, &out)
+	if _, ok := err.(usageError); !ok {
+		t.Errorf("CALLCARD_RATE=0: got %v, want a usage error", err)
+	}
+}
+
+func TestLatencyHist(t *testing.T) {
+	var h latencyHist
+	if h.quantile(0.99) != 0 || h.summary().Count != 0 {
+		t.Fatal("an empty histogram has no quantiles")
+	}
+	// 1 µs .. 10 ms in 1 µs steps: every quantile within 1% of exact.
+	const n = 10_000
+	for i := 1; i <= n; i++ {
+		h.record(time.Duration(i) * time.Microsecond)
+	}
+	for _, q := range []float64{0.5, 0.9, 0.99, 0.999, 1} {
+		exact := time.Duration(q*n) * time.Microsecond
+		got := h.quantile(q)
+		if diff := float64(got-exact) / float64(exact); diff < -0.01 || diff > 0.01 {
+			t.Errorf("q%v = %v, want %v ± 1%%", q, got, exact)
+		}
+	}
+	if h.quantile(1) != 10*time.Millisecond || h.summary().MaxMs != 10 {
+		t.Errorf("max = %v, want exactly 10ms", h.quantile(1))
+	}
+	// Buckets are contiguous and ordered, and huge values are capped, not lost.
+	for i := 1; i < histBuckets; i++ {
+		if histUpper(i) <= histUpper(i-1) || histIndex(histUpper(i)) != i || histIndex(histUpper(i-1)+1) != i {
+			t.Fatalf("bucket %d: bounds %d..%d", i, histUpper(i-1)+1, histUpper(i))
+		}
+	}
+	var big latencyHist
+	big.record(time.Duration(1 << 62))
+	big.record(-time.Second)
+	if big.n != 2 || big.counts[histBuckets-1] != 1 || big.counts[0] != 1 {
+		t.Error("out-of-range values must land in the end buckets")
+	}
+	var merged latencyHist
+	merged.merge(&h)
+	merged.merge(&big)
+	if merged.n != n+2 || merged.max != 1<<62 {
+		t.Errorf("merge: n=%d max=%d", merged.n, merged.max)
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -50000: "-50,000"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
