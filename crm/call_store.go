@@ -80,15 +80,15 @@ func (s *Store) parseParties(ctx context.Context, in CallEventInput) (parsedPart
 		num phone.Number
 		set bool
 	}{{p.forwarded, p.forwardedSet}, {p.to, p.toSet}} {
-		if !n.set || n.num.Withheld {
+		if !n.set {
 			continue
 		}
-		r, err := s.RecogniseNumber(ctx, n.num)
+		e, err := s.EmployeeByNumber(ctx, n.num)
 		if err != nil {
 			return p, err
 		}
-		if r.Match == MatchEmployee {
-			p.callingFor = r.Employee
+		if e != nil {
+			p.callingFor = e
 			break
 		}
 	}

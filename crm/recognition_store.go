@@ -19,6 +19,7 @@ type recogniseStatements struct {
 	holders   *sql.Stmt
 	ranges    *sql.Stmt
 	extension *sql.Stmt
+	staff     *sql.Stmt
 }
 
 const holdersQuery = `SELECT p.label,
@@ -47,11 +48,15 @@ func (st *recogniseStatements) prepare(ctx context.Context, db *sql.DB) error {
 	if st.extension, err = db.PrepareContext(ctx, `SELECT `+employeeColumns+` FROM employees WHERE extension = ? ORDER BY id`); err != nil {
 		return internal(err, "preparing recognition")
 	}
+	if st.staff, err = db.PrepareContext(ctx, `SELECT `+prefixColumns("e.", employeeColumns)+`
+		FROM phone_numbers p JOIN employees e ON e.id = p.employee_id WHERE p.e164 = ? ORDER BY e.id LIMIT 2`); err != nil {
+		return internal(err, "preparing recognition")
+	}
 	return nil
 }
 
 func (st *recogniseStatements) close() {
-	for _, s := range []*sql.Stmt{st.holders, st.ranges, st.extension} {
+	for _, s := range []*sql.Stmt{st.holders, st.ranges, st.extension, st.staff} {
 		if s != nil {
 			s.Close()
 		}
@@ -190,4 +195,49 @@ func (s *Store) recogniseExtension(ctx context.Context, r *Recognition) error {
 	}
 	decide(r, staff)
 	return nil
+}
+
+// prefixColumns qualifies a plain column list with a table alias.
+func prefixColumns(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = alias + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// EmployeeByNumber is the one employee whose own number or extension this
+// is, or nil. It is what "calling for" needs of a forwarding or dialled
+// number, at a fraction of the cost of a full recognition.
+func (s *Store) EmployeeByNumber(ctx context.Context, num phone.Number) (*Employee, error) {
+	var rows *sql.Rows
+	var err error
+	switch {
+	case num.Withheld:
+		return nil, nil
+	case num.Internal:
+		rows, err = s.stmts.extension.QueryContext(ctx, num.National)
+	default:
+		rows, err = s.stmts.staff.QueryContext(ctx, num.E164)
+	}
+	if err != nil {
+		return nil, internal(err, "finding employee by number")
+	}
+	defer rows.Close()
+	var found []Employee
+	for rows.Next() {
+		e, err := scanEmployee(rows)
+		if err != nil {
+			return nil, internal(err, "finding employee by number")
+		}
+		found = append(found, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(err, "finding employee by number")
+	}
+	if len(found) != 1 {
+		// None, or a number several employees share: nobody in particular.
+		return nil, nil
+	}
+	return &found[0], nil
 }
