@@ -14,7 +14,6 @@ import (
 // last commits on power loss) against FULL (every commit fsyncs the WAL):
 //
 //	go test ./crm -run '^$' -bench RecordCallEventSync -benchtime 2000x
-//
 func BenchmarkRecordCallEventSync(b *testing.B) {
 	for _, mode := range []string{"NORMAL", "FULL"} {
 		b.Run(mode, func(b *testing.B) {

@@ -1,7 +1,6 @@
 package crm
 
 import (
-	"os"
 	"bufio"
 	"bytes"
 	"context"
@@ -19,11 +18,20 @@ import (
 
 // The CSV import machinery shared by contacts, employees and services:
 // reading (BOM, delimiter, header, spreadsheet line numbers), and writing
-// rows in batched transactions with one savepoint per row. The formats are
-// described in docs/csv.md.
+// rows all-or-nothing in batched transactions (see rowWriter). The formats
+// are described in docs/csv.md.
 
-// DefaultBatchRows is how many rows an import commits per transaction.
-const DefaultBatchRows = 2000
+// DefaultBatchRows is the most rows an import commits in one transaction.
+// Every commit writes each page the batch changed to the WAL, and rows
+// land on random pages of the E.164 and name indexes, so small batches
+// multiply the writing: at a million contacts, batches of 2,000 rows write
+// about 4 KB per row, batches of 20,000 about 1.5 KB. A batch ends early
+// when another writer waits (see rowWriter.row), so a large one never
+// holds up the rest of callcard for long.
+const DefaultBatchRows = 20_000
+
+// yieldEvery is how often (in rows) a batch checks for waiting writers.
+const yieldEvery = 128
 
 // MaxReportedErrors bounds ImportReport.Errors so that a file that is wrong
 // throughout cannot fill memory with a million messages; Failed still
@@ -35,8 +43,8 @@ type ImportOptions struct {
 	// Progress, if set, is called on the importing goroutine after each
 	// committed batch and once at the end.
 	Progress func(ImportProgress)
-	// BatchRows is how many rows are committed per transaction; 0 means
-	// DefaultBatchRows.
+	// BatchRows is the most rows committed per transaction; 0 means
+	// DefaultBatchRows. A batch also ends as soon as another writer waits.
 	BatchRows int
 }
 
@@ -75,7 +83,7 @@ func (e *RowError) Error() string {
 	return "line " + strconv.Itoa(e.Line) + ", column " + e.Column + ": " + e.Message
 }
 
-// rowErr builds a RowError for a column from err, keeping only the user-safe
+// newRowError builds a RowError for a column from err, keeping only the user-safe
 // part of a crm.Error (its field is replaced by the column name).
 func newRowError(line int, column string, err error) *RowError {
 	var e *Error
@@ -285,7 +293,7 @@ func columnIndex(idx map[string]int, name string) int {
 	return -1
 }
 
-// splitList splits a cell on ';' (and ','), trimming and dropping empties.
+// splitCell splits a cell on any of seps, trimming and dropping empties.
 func splitCell(s string, seps string) []string {
 	var out []string
 	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
@@ -323,6 +331,8 @@ type rowWriter struct {
 	tx   *sql.Tx
 	now  int64 // Unix ms, taken per batch
 	inTx int   // rows in the open batch, good and bad
+	// waits is the writer pool's wait count when the batch began.
+	waits int64
 
 	careful bool                   // one savepoint per row until the batch commits
 	always  bool                   // careful for every batch
@@ -352,7 +362,7 @@ var savepointSQL = [spCount]string{"SAVEPOINT import_row", "RELEASE import_row",
 var importPragmas = [][2]string{
 	{"cache_size", "-131072"},
 	{"temp_store", "2"},
-	{"wal_autocheckpoint", ZZAC},
+	{"wal_autocheckpoint", "20000"},
 }
 
 // newRowWriter prepares sqls (addressed later by index) on the writer
@@ -364,9 +374,6 @@ func (s *Store) newRowWriter(ctx context.Context, opt ImportOptions, rep *Import
 	}
 	if w.batchRows <= 0 {
 		w.batchRows = DefaultBatchRows
-		if v, _ := strconv.Atoi(os.Getenv("ZZBATCH")); v > 0 {
-			w.batchRows = v
-		}
 	}
 	// The writer pool is one connection, so these reach the connection the
 	// import's transactions run on.
@@ -420,6 +427,7 @@ func (w *rowWriter) begin() error {
 		return internal(err, "starting import transaction")
 	}
 	w.tx, w.now, w.careful = tx, w.s.now().UnixMilli(), w.always
+	w.waits = w.s.write.Stats().WaitCount
 	w.st = w.st[:0]
 	for _, st := range w.db {
 		w.st = append(w.st, tx.StmtContext(w.wctx, st))
@@ -464,7 +472,8 @@ func (w *rowWriter) row(line int, fn func() (created bool, err error)) error {
 			w.count(created)
 		}
 	}
-	if w.inTx >= w.batchRows {
+	if w.inTx >= w.batchRows || w.inTx%yieldEvery == 0 && w.s.write.Stats().WaitCount != w.waits {
+		// Full, or someone else wants the writer connection: let them in.
 		return w.commit()
 	}
 	return nil
@@ -610,5 +619,3 @@ func nullIfEmpty(s string) any {
 	}
 	return s
 }
-
-var ZZAC = func() string { if v := os.Getenv("ZZAC"); v != "" { return v }; return "20000" }()

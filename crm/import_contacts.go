@@ -288,7 +288,7 @@ func (s *Store) ImportContacts(ctx context.Context, r io.Reader, opt ImportOptio
 	// other goroutines, writing on this one, in file order.
 	pctx, stop := context.WithCancel(ctx)
 	defer stop()
-	chunks := contactPipeline(pctx, src, rules)
+	chunks := contactPipeline(pctx, src, rules, w.batchRows)
 	var lastBytes int64
 	w.bytes = func() int64 { return lastBytes }
 	for ch := range chunks {
@@ -393,8 +393,9 @@ type contactImport struct {
 	orgs map[string]*orgState
 }
 
-// write writes one row; the caller has opened its savepoint. Changes to the
-// organisation cache are made only once nothing in the row can fail.
+// write writes one row, for rowWriter.row. Changes to the organisation
+// cache are made once nothing in the row can fail any more, with undo
+// functions in case the batch is written again.
 func (ci *contactImport) write(r *contactRow) (created bool, err error) {
 	w := ci.w
 	ctx := w.wctx
@@ -578,8 +579,8 @@ func keepIfEmpty(v, def string) string {
 // chunkRows is how many records travel together between goroutines.
 const chunkRows = 256
 
-// chunkQueue is how many chunks may be read ahead of the writer.
-const chunkQueue = 32
+// maxChunkQueue bounds how many chunks may be read ahead of the writer.
+const maxChunkQueue = 32
 
 type contactChunk struct {
 	recs  [][]string
@@ -590,20 +591,24 @@ type contactChunk struct {
 	done  chan struct{}
 }
 
-// pipeline reads records on one goroutine and validates chunks of them on
+// contactPipeline reads records on one goroutine and validates chunks of them on
 // others; the returned channel yields chunks in file order, each to be
 // awaited on its done channel. It is closed when the input ends or ctx is
 // cancelled.
-func contactPipeline(ctx context.Context, src *csvSource, rules *contactRules) <-chan *contactChunk {
+func contactPipeline(ctx context.Context, src *csvSource, rules *contactRules, batchRows int) <-chan *contactChunk {
 	workers := max(1, runtime.GOMAXPROCS(0))
-	// A deep queue (about 8,000 rows) keeps the validators busy while the
-	// writer waits on a commit or a checkpoint.
-	ordered := make(chan *contactChunk, chunkQueue)
-	work := make(chan *contactChunk, chunkQueue)
+	// A deep queue (up to a batch, at most about 8,000 rows) keeps the
+	// validators busy while the writer waits on a commit or a checkpoint.
+	depth := min(max(batchRows/chunkRows, 2), maxChunkQueue)
+	ordered := make(chan *contactChunk, depth)
+	work := make(chan *contactChunk, depth)
 	for range workers {
 		go func() {
 			for ch := range work {
 				for i, rec := range ch.recs {
+					if ctx.Err() != nil {
+						break // the importer has stopped and won't look
+					}
 					if rec != nil { // nil: not valid CSV, error already set
 						ch.rows[i] = rules.validate(ch.lines[i], rec)
 					}
@@ -655,7 +660,7 @@ func contactPipeline(ctx context.Context, src *csvSource, rules *contactRules) <
 	return ordered
 }
 
-// drain empties the chunk channel after the importer stopped early, so the
+// drainChunks empties the chunk channel after the importer stopped early, so the
 // reader goroutine can end (it also watches the cancelled context).
 func drainChunks(chunks <-chan *contactChunk) {
 	for range chunks {

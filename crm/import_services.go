@@ -88,13 +88,30 @@ func (s *Store) ImportServices(ctx context.Context, r io.Reader, opt ImportOptio
 		known[row.in.Code] = true
 		rows = append(rows, row)
 	}
-	good := rows[:0]
-	for _, row := range rows {
-		if re := checkComplements(row, known); re != nil {
-			errs = append(errs, re)
-			continue
+	// A row whose complements are wrong is left out, which can leave
+	// another row complementing a service that won't exist: repeat until
+	// every remaining row is sound.
+	good := rows
+	for {
+		before := len(good)
+		known := map[string]bool{}
+		for code := range stored {
+			known[code] = true
 		}
-		good = append(good, row)
+		for _, row := range good {
+			known[row.in.Code] = true
+		}
+		kept := good[:0:0]
+		for _, row := range good {
+			if re := checkComplements(row, known); re != nil {
+				errs = append(errs, re)
+				continue
+			}
+			kept = append(kept, row)
+		}
+		if good = kept; len(good) == before {
+			break
+		}
 	}
 	for _, re := range sortRowErrors(errs) {
 		w.fail(re)

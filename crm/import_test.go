@@ -484,23 +484,23 @@ func (c *cancelAfter) Read(p []byte) (int, error) {
 // committed is whole rows only, then that running it again completes it.
 func TestImportCancelled(t *testing.T) {
 	s, path := openStoreFile(t)
-	g := crm.NewSynthetic(12000, 7)
+	g := crm.NewSynthetic(2000, 7)
 	seedSynthetic(t, s, g)
 	var file bytes.Buffer
 	must(0, g.WriteContacts(&file))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	// The importer reads up to about 9,000 rows ahead of what it writes, so
-	// cancelling at 90% of these 14,500 rows lands after some batches and
-	// (almost surely) in the middle of one.
-	in := &cancelAfter{r: bytes.NewReader(file.Bytes()), n: int64(file.Len()) * 9 / 10, cancel: cancel}
-	rep, err := s.ImportContacts(ctx, in, crm.ImportOptions{BatchRows: 700})
+	// With batches of 500 rows the importer reads at most about 1,200 of
+	// these 2,400 rows ahead of what it writes, so cancelling at 75% lands
+	// after a batch and (most likely) in the middle of another.
+	in := &cancelAfter{r: bytes.NewReader(file.Bytes()), n: int64(file.Len()) * 3 / 4, cancel: cancel}
+	rep, err := s.ImportContacts(ctx, in, crm.ImportOptions{BatchRows: 500})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	t.Logf("cancelled with %d rows read by the writer, %d committed", rep.Rows, rep.Imported)
-	if rep.Imported == 0 || rep.Imported%700 != 0 || rep.Imported > rep.Rows {
+	if rep.Imported == 0 || rep.Imported%500 != 0 || rep.Imported > rep.Rows {
 		t.Errorf("report = %+v: want whole batches committed", rep)
 	}
 	contacts := queryInt(t, path, `SELECT count(*) FROM contacts`)
@@ -607,11 +607,12 @@ training,,,,
 Bad Code!,Oops,,,
 sec,Security,,,hosting:1.5
 crm,CRM,,,nothing:0.5
+erp,ERP,,,crm
 `), crm.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantErrors(t, rep, "5:name", "6:code", "7:complements", "8:complements")
+	wantErrors(t, rep, "5:name", "6:code", "7:complements", "8:complements", "9:complements")
 	if rep.Created != 3 {
 		t.Errorf("report = %+v", rep)
 	}
@@ -665,24 +666,24 @@ func FuzzImportContacts(f *testing.F) {
 func TestSyntheticRegister(t *testing.T) {
 	ctx := context.Background()
 	var a, b, c bytes.Buffer
-	must(0, crm.WriteSyntheticRegister(&a, 4000, 1))
-	must(0, crm.WriteSyntheticRegister(&b, 4000, 1))
-	must(0, crm.WriteSyntheticRegister(&c, 4000, 2))
+	must(0, crm.WriteSyntheticRegister(&a, 2500, 1))
+	must(0, crm.WriteSyntheticRegister(&b, 2500, 1))
+	must(0, crm.WriteSyntheticRegister(&c, 2500, 2))
 	if !bytes.Equal(a.Bytes(), b.Bytes()) || bytes.Equal(a.Bytes(), c.Bytes()) {
 		t.Fatal("the register is not a function of its seed")
 	}
 
 	s, path := openStoreFile(t)
-	g := crm.NewSynthetic(4000, 1)
+	g := crm.NewSynthetic(2500, 1)
 	rep, err := crm.SeedSynthetic(ctx, s, g, crm.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if orgs := g.Organisations(); orgs < 900 || orgs > 1200 {
-		t.Errorf("%d organisations for 4000 contacts", orgs)
+	if orgs := g.Organisations(); orgs < 550 || orgs > 750 {
+		t.Errorf("%d organisations for 2500 contacts", orgs)
 	}
 	for q, want := range map[string]int{
-		`SELECT count(*) FROM contacts`:      4000,
+		`SELECT count(*) FROM contacts`:      2500,
 		`SELECT count(*) FROM organisations`: g.Organisations(),
 		// Every number has one holder, and the mix has all kinds.
 		`SELECT count(*) FROM (SELECT e164 FROM phone_numbers GROUP BY e164 HAVING count(*) > 1)`: 0,
@@ -692,18 +693,18 @@ func TestSyntheticRegister(t *testing.T) {
 		}
 	}
 	for q, atLeast := range map[string]int{
-		`SELECT count(*) FROM phone_numbers WHERE label = 'mobile' AND contact_id IS NOT NULL`: 2800,
-		`SELECT count(*) FROM phone_numbers WHERE label = 'direct'`:                            1500,
-		`SELECT count(*) FROM phone_numbers WHERE label = 'switchboard'`:                       600,
-		`SELECT count(*) FROM number_ranges`:                                                   150,
-		`SELECT count(*) FROM subscriptions`:                                                   1000,
+		`SELECT count(*) FROM phone_numbers WHERE label = 'mobile' AND contact_id IS NOT NULL`: 1800,
+		`SELECT count(*) FROM phone_numbers WHERE label = 'direct'`:                            1400,
+		`SELECT count(*) FROM phone_numbers WHERE label = 'switchboard'`:                       400,
+		`SELECT count(*) FROM number_ranges`:                                                   90,
+		`SELECT count(*) FROM subscriptions`:                                                   600,
 		`SELECT count(DISTINCT substr(e164, 1, 5)) FROM phone_numbers WHERE label <> 'mobile'`: 30,
 	} {
 		if got := queryInt(t, path, q); got < atLeast {
 			t.Errorf("%s = %d, want at least %d", q, got, atLeast)
 		}
 	}
-	if rep.Rows <= 4000 {
+	if rep.Rows <= 2500 {
 		t.Errorf("no organisation rows: %+v", rep)
 	}
 	for _, m := range []crm.Match{crm.MatchContact, crm.MatchOrganisation, crm.MatchNumberRange, crm.MatchEmployee,
@@ -718,4 +719,107 @@ func TestSyntheticRegister(t *testing.T) {
 			}
 		}
 	}
+}
+
+// signalAfter closes started once n bytes have been read through it.
+type signalAfter struct {
+	r       io.Reader
+	n, read int64
+	started chan struct{}
+}
+
+func (s *signalAfter) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if s.read < s.n && s.read+int64(n) >= s.n {
+		close(s.started)
+	}
+	s.read += int64(n)
+	return n, err
+}
+
+// TestImportYieldsToWriters checks that a write elsewhere in callcard does
+// not wait for a long import batch: the import commits early when someone
+// else needs the writer.
+func TestImportYieldsToWriters(t *testing.T) {
+	s := openStore(t)
+	g := crm.NewSynthetic(6000, 5)
+	seedSynthetic(t, s, g)
+	var file bytes.Buffer
+	must(0, g.WriteContacts(&file))
+	// With batches of 3,000 rows the importer reads at most about 3,200 of
+	// these 7,200 rows ahead of what it writes: at 60% of the file, it is
+	// in the middle of a batch.
+	const batch = 3000
+	in := &signalAfter{r: bytes.NewReader(file.Bytes()), n: int64(file.Len()) * 6 / 10, started: make(chan struct{})}
+	var commits []int
+	result := make(chan error, 1)
+	go func() {
+		rep, err := s.ImportContacts(context.Background(), in, crm.ImportOptions{BatchRows: batch,
+			Progress: func(p crm.ImportProgress) { commits = append(commits, p.Imported) }})
+		if err == nil && rep.Failed > 0 {
+			err = &rep.Errors[0]
+		}
+		result <- err
+	}()
+	<-in.started
+	start := time.Now()
+	if _, err := s.SaveEmployee(context.Background(), crm.EmployeeInput{Name: "Nina Nieuw", Role: crm.RoleReceptionist}); err != nil {
+		t.Fatal(err)
+	}
+	waited := time.Since(start)
+	if err := <-result; err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("a write during the import waited %v; commits after %v rows", waited, commits)
+	early := false
+	for i := 0; i+1 < len(commits); i++ {
+		prev := 0
+		if i > 0 {
+			prev = commits[i-1]
+		}
+		early = early || commits[i]-prev < batch
+	}
+	if !early {
+		t.Errorf("the import did not commit early for the waiting write: commits after %v rows", commits)
+	}
+}
+
+// FuzzImportServices: arbitrary catalogue files never panic, and every row
+// is imported or reported.
+func FuzzImportServices(f *testing.F) {
+	f.Add([]byte(testServices))
+	f.Add([]byte("code,name,complements\na,A,b:0.5\nb,,c\nc,C,a;b:1\nd,D,zz\ne,E,d\n"))
+	s := openStore(f)
+	f.Fuzz(func(t *testing.T, file []byte) {
+		rep, err := s.ImportServices(context.Background(), bytes.NewReader(file), crm.ImportOptions{})
+		if err != nil {
+			if code := crm.ErrorCode(err); code != crm.CodeInvalid {
+				t.Fatalf("err = %v (%s)", err, code)
+			}
+			return
+		}
+		if rep.Imported+rep.Failed != rep.Rows {
+			t.Fatalf("rows %d = imported %d + failed %d?", rep.Rows, rep.Imported, rep.Failed)
+		}
+	})
+}
+
+// FuzzImportEmployees: arbitrary staff files never panic, and every row is
+// imported or reported.
+func FuzzImportEmployees(f *testing.F) {
+	f.Add([]byte(testEmployees))
+	f.Add([]byte("name;email;role\nA;a@x;admin\nA;b@x;\nB;a@x;engineer\n"))
+	s := openStore(f)
+	f.Fuzz(func(t *testing.T, file []byte) {
+		rep, err := s.ImportEmployees(context.Background(), bytes.NewReader(file), crm.ImportOptions{})
+		if err != nil {
+			if code := crm.ErrorCode(err); code != crm.CodeInvalid {
+				t.Fatalf("err = %v (%s)", err, code)
+			}
+			return
+		}
+		if rep.Imported+rep.Failed != rep.Rows {
+			t.Fatalf("rows %d = imported %d + failed %d?", rep.Rows, rep.Imported, rep.Failed)
+		}
+	})
 }

@@ -13,7 +13,7 @@ import (
 
 // Synthetic describes a made-up register for benchmarks, load tests and
 // demos: Contacts people over about Contacts/4 organisations, with Dutch
-// mobile, direct-dial and switchboard numbers across many synArea codes, some
+// mobile, direct-dial and switchboard numbers across many area codes, some
 // registered number ranges, account managers and subscriptions. Everything
 // is a pure function of Seed: the same Synthetic always writes the same
 // files, and Samples can name numbers for each recognition outcome without
@@ -22,6 +22,8 @@ import (
 // Numbers are unique where the real world has them unique: each contact's
 // mobile and direct number, each organisation's switchboard and range.
 // Every number is valid for phone.Normalise with default region NL.
+//
+// Make one with NewSynthetic; it is then safe for concurrent use.
 type Synthetic struct {
 	Contacts int
 	Seed     int64
@@ -31,7 +33,9 @@ type Synthetic struct {
 
 // NewSynthetic describes a register of n contacts.
 func NewSynthetic(n int, seed int64) *Synthetic {
-	return &Synthetic{Contacts: max(n, 0), Seed: seed}
+	g := &Synthetic{Contacts: max(n, 0), Seed: seed}
+	g.orgs()
+	return g
 }
 
 // WriteSyntheticRegister writes the contacts file of a synthetic register
@@ -175,15 +179,15 @@ func (g *Synthetic) mobileDigits(idx int) string {
 	return "6" + strconv.Itoa(1+m/10_000_000) + fmt.Sprintf("%07d", m%10_000_000)
 }
 
-// synArea is a Dutch geographic synArea code (without the trunk 0) and how many
+// synArea is a Dutch geographic area code (without the trunk 0) and how many
 // 100-number blocks the synthetic register may use in it.
 type synArea struct {
 	code   string
 	blocks int
 }
 
-// Two-digit synAreas have 7-digit subscriber numbers (blocks 20000-99999),
-// three-digit synAreas 6-digit ones (blocks 2000-9999).
+// Two-digit areas have 7-digit subscriber numbers (blocks 20000-99999),
+// three-digit areas 6-digit ones (blocks 2000-9999).
 var synAreas = func() []synArea {
 	var out []synArea
 	for _, c := range []string{"10", "13", "15", "20", "23", "24", "26", "30", "33", "35", "36", "38", "40",
@@ -212,7 +216,7 @@ var synBlockSpace = func() int {
 	return n
 }()
 
-// block returns the synArea and 100-number block of organisation j, or, for
+// block returns the area and 100-number block of organisation j, or, for
 // j >= Organisations, a block no organisation uses.
 func (g *Synthetic) block(j int) (synArea, int) {
 	b := g.perm(synHPerm, j, synBlockSpace)
@@ -256,7 +260,7 @@ func synMobileText(d string, style int) string {
 	}
 }
 
-// synGeoText writes a geographic number given its synArea.
+// synGeoText writes a geographic number given its area.
 func synGeoText(a synArea, d string, style int) string {
 	sub := d[len(a.code):]
 	switch style % 4 {
@@ -348,8 +352,8 @@ type synOrgRow struct {
 	switchboard, ranges                           string
 }
 
-// accountManagers are the synthetic employees with that role, by index into
-// synEmployees.
+// synEmployees are the synthetic staff; entries 3 to 7 are the account
+// managers organisations are assigned to.
 var synEmployees = []struct{ name, role, ext string }{
 	{"Anja Receptie", "receptionist", "201"},
 	{"Bram Balie", "receptionist", "202"},
