@@ -27,7 +27,10 @@ var Matches = []Match{MatchContact, MatchOrganisation, MatchEmployee, MatchNumbe
 // Recognition says who is behind a number. Contact, Organisation, Employee
 // and Range are set as the match implies: a contact match also carries the
 // contact's organisation; a number-range match carries the organisation and
-// the range. Contacts and employees come without their number lists.
+// the range. Contacts, employees and organisations carry what a card or a
+// desk phone shows (names, job title, role, client since, value, account
+// manager), not their number lists, e-mail or language: recognition runs on
+// every call and reads no more than it needs.
 type Recognition struct {
 	Query        string
 	Number       phone.Number

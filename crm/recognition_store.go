@@ -22,10 +22,13 @@ type recogniseStatements struct {
 	staff     *sql.Stmt
 }
 
+// holdersQuery reads only what a card or a desk phone shows: every column
+// costs a cgo call per row, and at 22 columns reading them was most of a
+// recognition's time.
 const holdersQuery = `SELECT p.label,
-	coalesce(c.id, 0), coalesce(c.name, ''), coalesce(c.job_title, ''), coalesce(c.email, ''), coalesce(c.language, ''),
-	coalesce(e.id, 0), coalesce(e.name, ''), coalesce(e.email, ''), coalesce(e.role, ''), coalesce(e.extension, ''),
-	` + organisationColumns + `
+	coalesce(c.id, 0), coalesce(c.name, ''), coalesce(c.job_title, ''),
+	coalesce(e.id, 0), coalesce(e.name, ''), coalesce(e.role, ''),
+	o.id, o.name, o.status, o.client_since, o.annual_value_cents, coalesce(o.account_manager_id, 0), coalesce(am.name, '')
 	FROM phone_numbers p
 	LEFT JOIN contacts c ON c.id = p.contact_id
 	LEFT JOIN employees e ON e.id = p.employee_id
@@ -39,7 +42,8 @@ func (st *recogniseStatements) prepare(ctx context.Context, db *sql.DB) error {
 		return internal(err, "preparing recognition")
 	}
 	in := strings.TrimSuffix(strings.Repeat("?,", maxPrefixes), ",")
-	if st.ranges, err = db.PrepareContext(ctx, `SELECT r.id, r.prefix, r.raw, `+organisationColumns+`
+	if st.ranges, err = db.PrepareContext(ctx, `SELECT r.id, r.prefix, r.raw,
+		o.id, o.name, o.status, o.client_since, o.annual_value_cents, coalesce(o.account_manager_id, 0), coalesce(am.name, '')
 		FROM number_ranges r JOIN organisations o ON o.id = r.organisation_id
 		LEFT JOIN employees am ON am.id = o.account_manager_id
 		WHERE r.prefix IN (`+in+`) ORDER BY length(r.prefix) DESC LIMIT 1`); err != nil {
@@ -106,31 +110,28 @@ func (s *Store) holders(ctx context.Context, e164 string) ([]Candidate, error) {
 		var c Contact
 		var e Employee
 		var label Label
-		var orgID sql.NullInt64
-		var o Organisation
-		var since sql.NullString
-		var created, updated sql.NullInt64
-		var amName, amEmail, amRole string
-		var orgName, orgStatus sql.NullString
-		var value, amID sql.NullInt64
-		if err := rows.Scan(&label, &c.ID, &c.Name, &c.JobTitle, &c.Email, &c.Language,
-			&e.ID, &e.Name, &e.Email, &e.Role, &e.Extension,
-			&orgID, &orgName, &orgStatus, &since, &value, &amID, &created, &updated, &amName, &amEmail, &amRole); err != nil {
+		var orgID, value sql.NullInt64
+		var orgName, orgStatus, since sql.NullString
+		var amID int64
+		var amName string
+		if err := rows.Scan(&label, &c.ID, &c.Name, &c.JobTitle, &e.ID, &e.Name, &e.Role,
+			&orgID, &orgName, &orgStatus, &since, &value, &amID, &amName); err != nil {
 			return nil, internal(err, "recognising number")
 		}
 		h := Candidate{Label: label}
 		if orgID.Valid {
-			o = Organisation{ID: orgID.Int64, Name: orgName.String, Status: OrgStatus(orgStatus.String),
-				ClientSince: scanDate(since), AnnualValue: Money(value.Int64), AccountManagerID: amID.Int64,
-				CreatedAt: millis(created), UpdatedAt: millis(updated)}
-			if o.AccountManagerID != 0 {
-				o.AccountManager = &Employee{ID: o.AccountManagerID, Name: amName, Email: amEmail, Role: Role(amRole)}
+			o := Organisation{ID: orgID.Int64, Name: orgName.String, Status: OrgStatus(orgStatus.String),
+				ClientSince: scanDate(since), AnnualValue: Money(value.Int64), AccountManagerID: amID}
+			if amID != 0 {
+				o.AccountManager = &Employee{ID: amID, Name: amName}
 			}
 			h.Organisation = &o
 		}
 		switch {
 		case c.ID != 0:
-			c.OrganisationID = o.ID
+			if h.Organisation != nil {
+				c.OrganisationID = h.Organisation.ID
+			}
 			h.Match, h.Contact = MatchContact, &c
 		case e.ID != 0:
 			h.Match, h.Employee, h.Organisation = MatchEmployee, &e, nil
@@ -156,14 +157,20 @@ func (s *Store) recogniseRange(ctx context.Context, r *Recognition) error {
 		args[i] = e[:min(n, len(e))]
 	}
 	var rg NumberRange
-	o, err := scanOrganisation(rowScanner(func(dest ...any) error {
-		return s.stmts.ranges.QueryRowContext(ctx, args...).Scan(append([]any{&rg.ID, &rg.Prefix, &rg.Raw}, dest...)...)
-	}))
+	var o Organisation
+	var since sql.NullString
+	var amName string
+	err := s.stmts.ranges.QueryRowContext(ctx, args...).Scan(&rg.ID, &rg.Prefix, &rg.Raw,
+		&o.ID, &o.Name, &o.Status, &since, &o.AnnualValue, &o.AccountManagerID, &amName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return internal(err, "recognising number range")
+	}
+	o.ClientSince = scanDate(since)
+	if o.AccountManagerID != 0 {
+		o.AccountManager = &Employee{ID: o.AccountManagerID, Name: amName}
 	}
 	rg.OrganisationID = o.ID
 	r.Match, r.Organisation, r.Range = MatchNumberRange, &o, &rg
