@@ -22,8 +22,7 @@ type Hub struct {
 
 // Subscription is one listening screen.
 type Subscription struct {
-	C       chan crm.LiveEvent // closed when dropped or when the hub closes
-	dropped bool
+	C chan crm.LiveEvent // closed when dropped or when the hub closes
 }
 
 // NewHub makes a hub; onCount may be nil.
@@ -53,9 +52,7 @@ func (h *Hub) Unsubscribe(s *Subscription) {
 	defer h.mu.Unlock()
 	if _, ok := h.subs[s]; ok {
 		delete(h.subs, s)
-		if !s.dropped {
-			close(s.C)
-		}
+		close(s.C)
 		h.onCount(len(h.subs))
 	}
 }
@@ -69,7 +66,6 @@ func (h *Hub) Publish(ev crm.LiveEvent) {
 		select {
 		case s.C <- ev:
 		default:
-			s.dropped = true
 			close(s.C)
 			delete(h.subs, s)
 		}
@@ -90,9 +86,7 @@ func (h *Hub) Close() {
 	defer h.mu.Unlock()
 	h.closed = true
 	for s := range h.subs {
-		if !s.dropped {
-			close(s.C)
-		}
+		close(s.C)
 		delete(h.subs, s)
 	}
 	h.onCount(0)

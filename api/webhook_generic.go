@@ -50,8 +50,8 @@ func (s *Server) genericWebhook(c echo.Context) error {
 // signature when a webhook secret is configured.
 func (s *Server) authenticateGeneric(c echo.Context, body []byte) error {
 	h := c.Request().Header
-	if bearer(c) != "" {
-		_, err := s.cfg.Register.AuthenticateToken(c.Request().Context(), bearer(c))
+	if tok := bearer(c); tok != "" {
+		_, err := s.cfg.Register.AuthenticateToken(c.Request().Context(), tok)
 		return err
 	}
 	if h.Get("webhook-signature") != "" {

@@ -167,23 +167,11 @@ func (s *Server) callAction(c echo.Context, act func(ctx context.Context, callID
 
 // addNote saves a note on the caller's history.
 func (s *Server) addNote(c echo.Context) error {
-	call, err := s.callParam(c)
+	call, orgID, contactID, err := s.callerOf(c)
 	if err != nil {
 		return err
 	}
-	card, err := s.cfg.Store.CardForCall(c.Request().Context(), call)
-	if err != nil {
-		return err
-	}
-	org := card.Recognition.CommonOrganisation()
-	if org == nil {
-		return crm.Errorf(crm.CodeInvalid, "summary", "add the caller to the register first; a note belongs to a client")
-	}
-	var contactID int64
-	if card.Recognition.Contact != nil {
-		contactID = card.Recognition.Contact.ID
-	}
-	if _, err := s.cfg.Store.AddInteraction(c.Request().Context(), crm.InteractionInput{OrganisationID: org.ID,
+	if _, err := s.cfg.Store.AddInteraction(c.Request().Context(), crm.InteractionInput{OrganisationID: orgID,
 		ContactID: contactID, Kind: crm.KindNote, AuthorID: sessionOf(c).User.EmployeeID,
 		CallID: strconv.FormatInt(call.ID, 10), Summary: c.FormValue("summary")}); err != nil {
 		return err

@@ -21,7 +21,8 @@ func (s *Server) callerOf(c echo.Context) (crm.Call, int64, int64, error) {
 	}
 	org := r.CommonOrganisation()
 	if org == nil {
-		return crm.Call{}, 0, 0, crm.Errorf(crm.CodeInvalid, "organisation", "add the caller to the register first")
+		return crm.Call{}, 0, 0, crm.Errorf(crm.CodeInvalid, "organisation",
+			"add the caller to the register first; notes, callbacks and hints belong to a client")
 	}
 	var contactID int64
 	if r.Contact != nil {
