@@ -40,7 +40,7 @@ func (s *Store) callAction(ctx context.Context, callID, employeeID int64, ev Cal
 		return LiveEvent{}, Errorf(CodeInvalid, "employee", "only someone in the staff register can take or handle a call")
 	}
 	var live LiveEvent
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		c, err := scanCall(tx.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE id = ?`, callID))
 		if err == sql.ErrNoRows {
 			return Errorf(CodeNotFound, "call", "no call with id %d", callID)

@@ -130,7 +130,7 @@ func (s *Store) RecordCallEvent(ctx context.Context, in CallEventInput) (CallEve
 		return CallEventResult{}, err
 	}
 	var res CallEventResult
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *txn) error {
 		var seen int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM call_events WHERE dedup_key = ?`, in.DedupKey).Scan(&seen); err != nil {
 			return internal(err, "checking for a duplicate event")
@@ -262,7 +262,7 @@ func scanCall(row interface{ Scan(...any) error }) (Call, error) {
 	return c, err
 }
 
-func callByExternalID(ctx context.Context, tx *sql.Tx, source, externalID string) (Call, bool, error) {
+func callByExternalID(ctx context.Context, tx *txn, source, externalID string) (Call, bool, error) {
 	c, err := scanCall(tx.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE source = ? AND external_id = ?`, source, externalID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Call{}, false, nil
@@ -281,7 +281,7 @@ func timeArg(t time.Time) any {
 }
 
 // saveCall inserts or updates the call row and sets c.ID.
-func saveCall(ctx context.Context, tx *sql.Tx, c *Call) error {
+func saveCall(ctx context.Context, tx *txn, c *Call) error {
 	args := []any{c.Status, c.From.Raw, c.From.E164, c.From.National, c.To.Raw, c.To.E164, c.ForwardedFrom.Raw, c.ForwardedFrom.E164,
 		string(c.Match), nullID(c.ContactID), nullID(c.OrganisationID), nullID(c.EmployeeID), nullID(c.CallingForID), c.Agent,
 		nullID(c.TakenByID), timeArg(c.RingingAt), timeArg(c.AnsweredAt), timeArg(c.EndedAt), c.Missed,

@@ -83,7 +83,7 @@ func (s *Store) RecordCare(ctx context.Context, organisationID, byEmployeeID int
 		return Interaction{}, Errorf(CodeInvalid, "organisation", "no organisation given")
 	}
 	var out Interaction
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *txn) error {
 		org, err := requestTarget(ctx, tx, organisationID, 0)
 		if err != nil {
 			return err
@@ -130,7 +130,7 @@ func (s *Store) RecordCare(ctx context.Context, organisationID, byEmployeeID int
 }
 
 // careAssignee is who makes a "call now" check-in call.
-func careAssignee(ctx context.Context, tx *sql.Tx, org requestOrg, by int64) (int64, error) {
+func careAssignee(ctx context.Context, tx *txn, org requestOrg, by int64) (int64, error) {
 	if by != 0 {
 		var role Role
 		err := tx.QueryRowContext(ctx, `SELECT role FROM employees WHERE id = ?`, by).Scan(&role)

@@ -58,7 +58,7 @@ func (s *Store) writeContact(ctx context.Context, id int64, in ContactInput) (Co
 		org = in.OrganisationID
 	}
 	now := s.now().UnixMilli()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *txn) error {
 		var err error
 		if id == 0 {
 			err = tx.QueryRowContext(ctx, `INSERT INTO contacts

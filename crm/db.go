@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/mattn/go-sqlite3"
 
+	"github.com/callcard/callcard/crm/internal/sqlitestable"
 	"github.com/callcard/callcard/phone"
 )
 
@@ -37,13 +39,17 @@ type Config struct {
 	// which survives a crash of the process but not of the machine, and lets
 	// the one writer commit about twice as many events a second.
 	Synchronous string
+
+	// onConnect runs on every new SQLite connection; tests use it to watch
+	// what SQLite compiles.
+	onConnect func(*sqlite3.SQLiteConn) error
 }
 
 // Store is the client register: one writer connection beside a read pool,
 // both on the same SQLite file in WAL mode so readers never wait on a write.
 type Store struct {
-	write *sql.DB
-	read  *sql.DB
+	write *pool
+	read  *pool
 	phone *phone.Normaliser
 	now   func() time.Time
 	stmts recogniseStatements
@@ -79,10 +85,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	base := "file:" + escapePath(cfg.Path) +
 		"?_busy_timeout=5000&_journal_mode=WAL&_synchronous=" + sync + "&_foreign_keys=on&_cache_size=-16000"
-	write, err := sql.Open("sqlite3", base+"&_txlock=immediate")
-	if err != nil {
+	if err := sqlitestable.Enable(); err != nil {
 		return nil, internal(err, "opening database")
 	}
+	drv := &sqlite3.SQLiteDriver{ConnectHook: cfg.onConnect}
+	write := sql.OpenDB(connector{driver: drv, dsn: base + "&_txlock=immediate"})
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
@@ -90,26 +97,32 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		write.Close()
 		return nil, internal(fmt.Errorf("open %s: %w", cfg.Path, err), "opening database")
 	}
-	s := &Store{write: write, phone: cfg.Phone, now: now}
+	s := &Store{write: newPool(write), phone: cfg.Phone, now: now}
 	if err := s.migrate(ctx); err != nil {
-		write.Close()
+		s.write.Close()
 		return nil, err
 	}
-	read, err := sql.Open("sqlite3", base+"&_query_only=true")
-	if err != nil {
-		write.Close()
-		return nil, internal(err, "opening database")
-	}
+	read := sql.OpenDB(connector{driver: drv, dsn: base + "&_query_only=true"})
 	read.SetMaxOpenConns(readConns)
 	read.SetMaxIdleConns(readConns)
 	read.SetConnMaxLifetime(0)
-	s.read = read
+	s.read = newPool(read)
 	if err := s.stmts.prepare(ctx, read); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
+
+// connector opens connections of one DSN with the store's own driver value,
+// so that a connect hook needs no globally registered driver name.
+type connector struct {
+	driver *sqlite3.SQLiteDriver
+	dsn    string
+}
+
+func (c connector) Connect(context.Context) (driver.Conn, error) { return c.driver.Open(c.dsn) }
+func (c connector) Driver() driver.Driver                        { return c.driver }
 
 // escapePath keeps a file name with '?' or '#' from being read as DSN parts.
 func escapePath(p string) string {
@@ -194,7 +207,7 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 }
 
 // inTx runs fn in a write transaction and commits only if fn succeeds.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return internal(err, "starting transaction")

@@ -2,7 +2,6 @@ package crm
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -89,7 +88,7 @@ func (s *Store) LoadDemo(ctx context.Context, opt DemoOptions) (DemoSummary, err
 		return DemoSummary{}, err
 	}
 	sum := DemoSummary{Seed: opt.Seed, Now: opt.Now}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM organisations) + (SELECT count(*) FROM employees)`).Scan(&n); err != nil {
 			return internal(err, "checking the register is empty")
@@ -212,7 +211,7 @@ func (s *Store) prepareDemo(p *demoPlan) error {
 }
 
 // writeDemo writes a prepared plan inside tx, counting what it writes.
-func (s *Store) writeDemo(ctx context.Context, tx *sql.Tx, p *demoPlan, sum *DemoSummary) error {
+func (s *Store) writeDemo(ctx context.Context, tx *txn, p *demoPlan, sum *DemoSummary) error {
 	now := s.now().UnixMilli()
 	p.employeeIDs = make([]int64, len(p.employees))
 	for i, in := range p.employees {
@@ -334,7 +333,7 @@ func (s *Store) writeDemo(ctx context.Context, tx *sql.Tx, p *demoPlan, sum *Dem
 
 // saveDemoServices writes the catalogue inside tx, by code, as SaveServices
 // does, and returns the id of each code.
-func saveDemoServices(ctx context.Context, tx *sql.Tx, ins []ServiceInput) (map[string]int64, error) {
+func saveDemoServices(ctx context.Context, tx *txn, ins []ServiceInput) (map[string]int64, error) {
 	ids := map[string]int64{}
 	for _, in := range ins {
 		var id int64

@@ -48,7 +48,7 @@ func (s *Store) SaveEmployee(ctx context.Context, in EmployeeInput) (Employee, e
 		return Employee{}, err
 	}
 	var id int64
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *txn) error {
 		id, err = upsertEmployee(ctx, tx, in, s.now().UnixMilli())
 		if err != nil {
 			return err
@@ -61,7 +61,7 @@ func (s *Store) SaveEmployee(ctx context.Context, in EmployeeInput) (Employee, e
 	return s.Employee(ctx, id)
 }
 
-func upsertEmployee(ctx context.Context, tx *sql.Tx, in EmployeeInput, now int64) (int64, error) {
+func upsertEmployee(ctx context.Context, tx *txn, in EmployeeInput, now int64) (int64, error) {
 	var id int64
 	q := `SELECT id FROM employees WHERE lower(name) = lower(?1)`
 	arg := in.Name

@@ -47,7 +47,7 @@ func (s *Store) SaveGoal(ctx context.Context, in GoalInput) (Goal, error) {
 	}
 	now := s.now().UnixMilli()
 	id := in.ID
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		if id == 0 {
 			err := tx.QueryRowContext(ctx, `INSERT INTO goals (title, metric, target, period_start, period_end, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.Title, in.Metric, in.Target,
@@ -79,7 +79,7 @@ func (s *Store) SaveGoal(ctx context.Context, in GoalInput) (Goal, error) {
 
 // DeleteGoal removes a goal; CodeNotFound if there is none.
 func (s *Store) DeleteGoal(ctx context.Context, id int64) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM goals WHERE id = ?`, id)
 		if err != nil {
 			return internal(err, "deleting goal")
@@ -203,7 +203,7 @@ func (s *Store) SaveRoleContribution(ctx context.Context, role Role, text string
 	if len(text) > maxNote {
 		return Errorf(CodeInvalid, "text", "the text is longer than %d characters", maxNote)
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		var err error
 		if text == "" {
 			_, err = tx.ExecContext(ctx, `DELETE FROM role_contributions WHERE role = ?`, r)

@@ -214,7 +214,7 @@ func (s *Store) RecordHintOutcome(ctx context.Context, in HintOutcomeInput) (Int
 	}
 	in.CallID = strings.TrimSpace(in.CallID)
 	var out Interaction
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *txn) error {
 		org, err := requestTarget(ctx, tx, in.OrganisationID, in.ContactID)
 		if err != nil {
 			return err
@@ -271,7 +271,7 @@ func (s *Store) RecordHintOutcome(ctx context.Context, in HintOutcomeInput) (Int
 
 // openLead opens the lead an interested caller gives, unless one for the
 // service is open already.
-func openLead(ctx context.Context, tx *sql.Tx, org requestOrg, in HintOutcomeInput, sv serviceName, hintID int64, note string, now time.Time) error {
+func openLead(ctx context.Context, tx *txn, org requestOrg, in HintOutcomeInput, sv serviceName, hintID int64, note string, now time.Time) error {
 	var open int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM interactions
 		WHERE organisation_id = ? AND kind = 'lead' AND status = 'open' AND service_id = ?`, org.id, sv.id).Scan(&open); err != nil {
@@ -306,7 +306,7 @@ func openLead(ctx context.Context, tx *sql.Tx, org requestOrg, in HintOutcomeInp
 
 // leadAssignee is whoever follows up interest at org: its account manager,
 // else the service manager with the fewest open requests.
-func leadAssignee(ctx context.Context, tx *sql.Tx, org requestOrg) (int64, error) {
+func leadAssignee(ctx context.Context, tx *txn, org requestOrg) (int64, error) {
 	if org.accountManagerID != 0 {
 		return org.accountManagerID, nil
 	}
@@ -331,7 +331,7 @@ type serviceName struct {
 }
 
 // serviceRef finds a service by id, or else by code.
-func serviceRef(ctx context.Context, tx *sql.Tx, id int64, code string) (serviceName, error) {
+func serviceRef(ctx context.Context, tx *txn, id int64, code string) (serviceName, error) {
 	code = strings.ToLower(strings.TrimSpace(code))
 	if id == 0 && code == "" {
 		return serviceName{}, Errorf(CodeInvalid, "service", "no service given")

@@ -328,7 +328,7 @@ type rowWriter struct {
 	nSQL int
 	db   []*sql.Stmt // prepared once on the writer connection
 	st   []*sql.Stmt // the same, bound to the open transaction
-	tx   *sql.Tx
+	tx   *txn
 	now  int64 // Unix ms, taken per batch
 	inTx int   // rows in the open batch, good and bad
 	// waits is the writer pool's wait count when the batch began.

@@ -53,7 +53,7 @@ func (s *Store) AddInteraction(ctx context.Context, in InteractionInput) (Intera
 		in.OccurredAt = s.now()
 	}
 	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		var err error
 		id, err = addInteraction(ctx, tx, in)
 		return err
@@ -67,7 +67,7 @@ func (s *Store) AddInteraction(ctx context.Context, in InteractionInput) (Intera
 }
 
 // addInteraction writes a validated entry inside tx.
-func addInteraction(ctx context.Context, tx *sql.Tx, in InteractionInput) (int64, error) {
+func addInteraction(ctx context.Context, tx *txn, in InteractionInput) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO interactions
 		(organisation_id, contact_id, kind, occurred_at, author_id, assignee_id, service_id, call_id, status, summary)

@@ -19,7 +19,7 @@ type requestOrg struct {
 
 // requestTarget resolves the organisation of a request: the one given, or
 // the contact's. A contact must work at the organisation given.
-func requestTarget(ctx context.Context, tx *sql.Tx, organisationID, contactID int64) (requestOrg, error) {
+func requestTarget(ctx context.Context, tx *txn, organisationID, contactID int64) (requestOrg, error) {
 	var org requestOrg
 	if organisationID == 0 && contactID == 0 {
 		return org, Errorf(CodeInvalid, "organisation", "no organisation or contact given")
@@ -83,7 +83,7 @@ func (s *Store) RequestCallback(ctx context.Context, in CallbackInput) (Interact
 		return Interaction{}, &Error{Code: CodeInvalid, Field: "message", Message: ErrorMessage(err)}
 	}
 	var out Interaction
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *txn) error {
 		org, err := requestTarget(ctx, tx, in.OrganisationID, in.ContactID)
 		if err != nil {
 			return err
@@ -164,7 +164,7 @@ func (s *Store) closeWork(ctx context.Context, id, by int64, note, outcome strin
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		var kind InteractionKind
 		var status string
 		err := tx.QueryRowContext(ctx, `SELECT kind, status FROM interactions WHERE id = ?`, id).Scan(&kind, &status)

@@ -84,7 +84,7 @@ func (s *Store) writeOrganisation(ctx context.Context, id int64, in Organisation
 	if in.AccountManagerID > 0 {
 		am = in.AccountManagerID
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *txn) error {
 		var err error
 		if id == 0 {
 			err = tx.QueryRowContext(ctx, `INSERT INTO organisations
@@ -121,7 +121,7 @@ func (s *Store) writeOrganisation(ctx context.Context, id int64, in Organisation
 	return s.Organisation(ctx, id)
 }
 
-func addRanges(ctx context.Context, tx *sql.Tx, orgID int64, ranges []NumberRange) error {
+func addRanges(ctx context.Context, tx *txn, orgID int64, ranges []NumberRange) error {
 	for _, r := range ranges {
 		var owner int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO number_ranges (organisation_id, prefix, raw) VALUES (?, ?, ?)

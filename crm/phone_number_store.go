@@ -2,7 +2,6 @@ package crm
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
@@ -26,7 +25,7 @@ func (s *Store) normaliseAll(field string, ins []NumberInput, fallback Label) ([
 
 // addNumbers attaches numbers to one owner; a number the owner already has
 // keeps its row and gets the new label and raw text.
-func addNumbers(ctx context.Context, tx *sql.Tx, ownerColumn string, ownerID int64, numbers []PhoneNumber) error {
+func addNumbers(ctx context.Context, tx *txn, ownerColumn string, ownerID int64, numbers []PhoneNumber) error {
 	for _, n := range numbers {
 		// ownerColumn is one of three constants, never input.
 		_, err := tx.ExecContext(ctx, `INSERT INTO phone_numbers (e164, raw, label, `+ownerColumn+`)
@@ -68,7 +67,7 @@ func (s *Store) numbersOf(ctx context.Context, ownerColumn string, ownerID int64
 
 // DeleteNumber removes one stored number by id.
 func (s *Store) DeleteNumber(ctx context.Context, id int64) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM phone_numbers WHERE id = ?`, id)
 		if err != nil {
 			return internal(err, "deleting number")

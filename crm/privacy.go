@@ -84,13 +84,13 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 	if strings.TrimSpace(e.Action) == "" {
 		return Errorf(CodeInvalid, "action", "an audit entry needs an action")
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		_, err := s.insertAudit(ctx, tx, e)
 		return err
 	})
 }
 
-func (s *Store) insertAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) (int64, error) {
+func (s *Store) insertAudit(ctx context.Context, tx *txn, e AuditEntry) (int64, error) {
 	at := e.At
 	if at.IsZero() {
 		at = s.now()
@@ -169,7 +169,7 @@ func (s *Store) EraseContact(ctx context.Context, contactID, byUserID int64) (Er
 	if contactID <= 0 {
 		return rep, Errorf(CodeNotFound, "contact", "no contact with id %d", contactID)
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		t, err := s.findTraces(ctx, tx, contactID)
 		if err != nil {
 			return err
@@ -630,7 +630,7 @@ func (s *Store) AnonymiseCallsOlderThan(ctx context.Context, before time.Time) (
 	total := 0
 	for {
 		n := 0
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.inTx(ctx, func(tx *txn) error {
 			ids, err := queryIDs(ctx, tx, `SELECT id FROM calls WHERE created_at < ?
 				AND (from_raw <> '' OR from_e164 <> '' OR from_national <> '') ORDER BY created_at LIMIT ?`,
 				before.UnixMilli(), retentionBatch)

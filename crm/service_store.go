@@ -51,7 +51,7 @@ func (s *Store) SaveServices(ctx context.Context, ins []ServiceInput) error {
 			return err
 		}
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		ids := map[string]int64{}
 		for _, in := range ins {
 			var id int64

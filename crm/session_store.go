@@ -20,7 +20,7 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Durati
 	}
 	now := s.now()
 	sess := Session{Token: token, CSRF: csrf, CreatedAt: now.UTC(), ExpiresAt: now.Add(ttl).UTC()}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *txn) error {
 		// Expired sessions are swept whenever someone signs in: cheap, and no
 		// background job to run.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, now.UnixMilli()); err != nil {
@@ -75,7 +75,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 
 // DeleteSession signs a browser out.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hashToken(token)); err != nil {
 			return internal(err, "ending session")
 		}

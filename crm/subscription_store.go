@@ -29,7 +29,7 @@ func (s *Store) SaveSubscription(ctx context.Context, in SubscriptionInput) erro
 	default:
 		return Errorf(CodeInvalid, "status", "%q is not a subscription status (active, cancelled, ended)", in.Status)
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		var serviceID int64
 		err := tx.QueryRowContext(ctx, `SELECT id FROM services WHERE code = ?`,
 			strings.ToLower(strings.TrimSpace(in.ServiceCode))).Scan(&serviceID)

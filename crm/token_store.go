@@ -33,7 +33,7 @@ func (s *Store) CreateToken(ctx context.Context, name string) (APIToken, string,
 	secret := TokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
 	t := APIToken{Name: name, CreatedAt: now.UTC()}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (name, hash, created_at) VALUES (?, ?, ?) RETURNING id`,
 			name, hashToken(secret), now.UnixMilli()).Scan(&t.ID)
 		if isUniqueViolation(err) {
@@ -76,7 +76,7 @@ func (s *Store) Tokens(ctx context.Context) ([]APIToken, error) {
 
 // RevokeToken stops the token called name from working.
 func (s *Store) RevokeToken(ctx context.Context, name string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL`,
 			s.now().UnixMilli(), cleanName(name))
 		if err != nil {

@@ -75,7 +75,7 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (User, error) {
 	}
 	now := s.now()
 	var id int64
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *txn) error {
 		employee := in.EmployeeID
 		if employee == 0 {
 			// Link to the staff register by name, so callbacks and "taken by"
@@ -198,7 +198,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 	if err != nil {
 		return internal(err, "hashing password")
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, string(hash), userID)
 		if err != nil {
 			return internal(err, "saving password")
@@ -215,7 +215,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 
 // SetUserDisabled disables (and signs out) or re-enables a user.
 func (s *Store) SetUserDisabled(ctx context.Context, userID int64, disabled bool) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		var at any
 		if disabled {
 			at = s.now().UnixMilli()
