@@ -129,56 +129,55 @@ func (s *Store) RecordCallEvent(ctx context.Context, in CallEventInput) (CallEve
 	if err != nil {
 		return CallEventResult{}, err
 	}
-	var res CallEventResult
-	err = s.inTx(ctx, func(tx *txn) error {
-		var seen int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM call_events WHERE dedup_key = ?`, in.DedupKey).Scan(&seen); err != nil {
-			return internal(err, "checking for a duplicate event")
-		}
-		call, found, err := callByExternalID(ctx, tx, in.Source, in.ExternalID)
-		if err != nil {
-			return err
-		}
-		if seen > 0 {
-			res = CallEventResult{Call: call, Duplicate: true}
-			return nil
-		}
-		created := !found
-		if created {
-			call = Call{Source: in.Source, ExternalID: in.ExternalID, CreatedAt: now}
-		}
-		applyParties(&call, parties)
-		applyEvent(&call, in)
-		call.UpdatedAt = now
-		if err := saveCall(ctx, tx, &call); err != nil {
-			return err
-		}
-		var eventID int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO call_events (call_id, dedup_key, event, occurred_at, received_at)
+	return s.callEvents.commit(ctx, s, &callEventJob{in: in, parties: parties, now: now})
+}
+
+// writeCallEvent is RecordCallEvent's part inside the write transaction.
+func (s *Store) writeCallEvent(ctx context.Context, tx *txn, in CallEventInput, parties parsedParties, now time.Time) (CallEventResult, error) {
+	var seen int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM call_events WHERE dedup_key = ?`, in.DedupKey).Scan(&seen); err != nil {
+		return CallEventResult{}, internal(err, "checking for a duplicate event")
+	}
+	call, found, err := callByExternalID(ctx, tx, in.Source, in.ExternalID)
+	if err != nil {
+		return CallEventResult{}, err
+	}
+	if seen > 0 {
+		return CallEventResult{Call: call, Duplicate: true}, nil
+	}
+	created := !found
+	if created {
+		call = Call{Source: in.Source, ExternalID: in.ExternalID, CreatedAt: now}
+	}
+	applyParties(&call, parties)
+	applyEvent(&call, in)
+	call.UpdatedAt = now
+	if err := saveCall(ctx, tx, &call); err != nil {
+		return CallEventResult{}, err
+	}
+	var eventID int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO call_events (call_id, dedup_key, event, occurred_at, received_at)
 			VALUES (?, ?, ?, ?, ?) RETURNING id`, call.ID, in.DedupKey, in.Event, in.OccurredAt.UnixMilli(), now.UnixMilli()).Scan(&eventID); err != nil {
-			return internal(err, "saving call event")
+		return CallEventResult{}, internal(err, "saving call event")
+	}
+	if created && (call.OrganisationID != 0 || call.ContactID != 0) {
+		if _, err := addInteraction(ctx, tx, callInteraction(call, parties)); err != nil {
+			return CallEventResult{}, err
 		}
-		if created && (call.OrganisationID != 0 || call.ContactID != 0) {
-			if _, err := addInteraction(ctx, tx, callInteraction(call, parties)); err != nil {
-				return err
-			}
+	}
+	names := callNames{
+		contact:      nameOf(parties.recognition.Contact),
+		organisation: parties.recognition.CommonOrganisation().name(),
+		employee:     employeeName(parties.recognition.Employee),
+		callingFor:   employeeName(parties.callingFor),
+	}
+	if !parties.fromSet {
+		// A later event without a caller number: names come from the record.
+		if names, err = namesOf(ctx, tx, call); err != nil {
+			return CallEventResult{}, err
 		}
-		names := callNames{
-			contact:      nameOf(parties.recognition.Contact),
-			organisation: parties.recognition.CommonOrganisation().name(),
-			employee:     employeeName(parties.recognition.Employee),
-			callingFor:   employeeName(parties.callingFor),
-		}
-		if !parties.fromSet {
-			// A later event without a caller number: names come from the record.
-			if names, err = namesOf(ctx, tx, call); err != nil {
-				return err
-			}
-		}
-		res = CallEventResult{Call: call, Live: newLiveEvent(eventID, in.Event, call, names, in.OccurredAt)}
-		return nil
-	})
-	return res, err
+	}
+	return CallEventResult{Call: call, Live: newLiveEvent(eventID, in.Event, call, names, in.OccurredAt)}, nil
 }
 
 // applyParties fills in numbers and who they belong to; a later event never

@@ -53,6 +53,8 @@ type Store struct {
 	phone *phone.Normaliser
 	now   func() time.Time
 	stmts recogniseStatements
+	// callEvents groups concurrent webhook events into shared commits.
+	callEvents callEventCommitter
 }
 
 // Open opens (creating if needed) the register at cfg.Path and applies any
@@ -98,6 +100,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, internal(fmt.Errorf("open %s: %w", cfg.Path, err), "opening database")
 	}
 	s := &Store{write: newPool(write), phone: cfg.Phone, now: now}
+	s.callEvents.changed.L = &s.callEvents.mu
 	if err := s.migrate(ctx); err != nil {
 		s.write.Close()
 		return nil, err
