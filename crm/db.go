@@ -55,6 +55,8 @@ type Store struct {
 	stmts recogniseStatements
 	// callEvents groups concurrent webhook events into shared commits.
 	callEvents callEventCommitter
+	// checkpoints copies the WAL into the database off the commit path.
+	checkpoints *checkpointer
 }
 
 // Open opens (creating if needed) the register at cfg.Path and applies any
@@ -91,7 +93,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, internal(err, "opening database")
 	}
 	drv := &sqlite3.SQLiteDriver{ConnectHook: cfg.onConnect}
-	write := sql.OpenDB(connector{driver: drv, dsn: base + "&_txlock=immediate"})
+	writer := &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		if _, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", writerAutoCheckpoint), nil); err != nil {
+			return err
+		}
+		if cfg.onConnect != nil {
+			return cfg.onConnect(c)
+		}
+		return nil
+	}}
+	write := sql.OpenDB(connector{driver: writer, dsn: base + "&_txlock=immediate"})
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
@@ -114,6 +125,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	ckpt := sql.OpenDB(connector{driver: &sqlite3.SQLiteDriver{}, dsn: base})
+	ckpt.SetMaxOpenConns(1)
+	s.checkpoints = startCheckpointer(ckpt)
 	return s, nil
 }
 
@@ -132,10 +146,13 @@ func escapePath(p string) string {
 	return (&url.URL{Path: p}).EscapedPath()
 }
 
-// Close releases both pools.
+// Close stops the checkpointer and releases both pools.
 func (s *Store) Close() error {
-	s.stmts.close()
 	var errs []error
+	if s.checkpoints != nil {
+		errs = append(errs, s.checkpoints.close())
+	}
+	s.stmts.close()
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
 	}

@@ -326,6 +326,7 @@ type rowWriter struct {
 	bytes     func() int64
 
 	nSQL int
+	bulk bool        // holding the checkpointer paused
 	db   []*sql.Stmt // prepared once on the writer connection
 	st   []*sql.Stmt // the same, bound to the open transaction
 	tx   *txn
@@ -376,7 +377,9 @@ func (s *Store) newRowWriter(ctx context.Context, opt ImportOptions, rep *Import
 		w.batchRows = DefaultBatchRows
 	}
 	// The writer pool is one connection, so these reach the connection the
-	// import's transactions run on.
+	// import's transactions run on. The checkpointer pauses meanwhile.
+	s.checkpoints.bulk.Add(1)
+	w.bulk = true
 	for _, p := range importPragmas {
 		var old string
 		if err := s.write.QueryRowContext(w.wctx, "PRAGMA "+p[0]).Scan(&old); err != nil {
@@ -601,6 +604,10 @@ func (w *rowWriter) close() {
 	}
 	if w.wrote {
 		w.s.write.ExecContext(w.wctx, "PRAGMA wal_checkpoint(PASSIVE)")
+	}
+	if w.bulk {
+		w.s.checkpoints.bulk.Add(-1)
+		w.bulk = false
 	}
 }
 

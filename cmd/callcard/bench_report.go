@@ -99,6 +99,9 @@ type benchLookups struct {
 	Callcard         lookupRun `json:"callcard"`
 	Bare             lookupRun `json:"bare"`
 	Ratio            float64   `json:"ratio"`
+	// Single is callcard with one client asking at a time.
+	Single         lookupRun `json:"single"`
+	SingleCPUCores float64   `json:"single_cpu_cores"`
 }
 
 type benchCard struct {
@@ -331,6 +334,9 @@ func (r *benchResults) judge() {
 			thousands(int64(lk.Callcard.RPS)), thousands(int64(lk.Bare.RPS))),
 			Target: fmt.Sprintf("≥ %.0f%%", 100*targetLookupRatio), Value: lk.Ratio, Limit: targetLookupRatio,
 			Pass: lk.Ratio >= targetLookupRatio && lk.Callcard.Errors == 0},
+		{Name: "look-up p99, one client", Measured: fmt.Sprintf("%.2f ms", lk.Single.Latency.P99Ms),
+			Target: fmt.Sprintf("< %d ms", targetLookupP99.Milliseconds()), Value: lk.Single.Latency.P99Ms, Limit: ms(targetLookupP99),
+			Pass: lk.Single.Requests > 0 && lk.Single.Errors == 0 && lk.Single.Latency.P99Ms < ms(targetLookupP99)},
 		{Name: "card p99", Measured: fmt.Sprintf("%.2f ms", c.Latency.P99Ms), Target: fmt.Sprintf("< %d ms", targetCardP99.Milliseconds()),
 			Value: c.Latency.P99Ms, Limit: ms(targetCardP99), Pass: c.Cards > 0 && c.Latency.P99Ms < ms(targetCardP99)},
 		{Name: fmt.Sprintf("resident memory after load (%s contacts)", thousands(int64(r.Config.Contacts))),
@@ -373,7 +379,8 @@ func printBench(w io.Writer, r *benchResults) {
 		name  string
 		run   lookupRun
 		cores float64
-	}{{"look-up callcard", lk.Callcard, lk.CallcardCPUCores}, {"look-up bare echo", lk.Bare, lk.BareCPUCores}} {
+	}{{"look-up callcard", lk.Callcard, lk.CallcardCPUCores}, {"look-up bare echo", lk.Bare, lk.BareCPUCores},
+		{"look-up, one client", lk.Single, lk.SingleCPUCores}} {
 		fmt.Fprintf(tw, "%s\t%s req/s, %d clients, %s requests (%s not found, %s errors), CPU %.2f cores; %s\n", l.name,
 			thousands(int64(l.run.RPS)), l.run.Clients, thousands(l.run.Requests), thousands(l.run.NotFound), thousands(l.run.Errors),
 			l.cores, latencyLine(l.run.Latency))

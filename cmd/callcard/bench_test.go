@@ -77,6 +77,8 @@ func TestBench(t *testing.T) {
 		"achieved rate":          wh.AchievedRate,
 		"look-up req/s":          lk.Callcard.RPS,
 		"look-up p99":            lk.Callcard.Latency.P99Ms,
+		"one-client look-up p99": lk.Single.Latency.P99Ms,
+		"one-client look-ups":    float64(lk.Single.Requests),
 		"bare req/s":             lk.Bare.RPS,
 		"ratio":                  lk.Ratio,
 		"card p50":               r.Card.Latency.P50Ms,
@@ -96,14 +98,17 @@ func TestBench(t *testing.T) {
 			t.Errorf("%s = %v, want a positive figure", name, v)
 		}
 	}
+	if lk.Single.Clients != 1 || lk.Single.Errors != 0 {
+		t.Errorf("one-client look-ups: %d clients, %d errors (%s)", lk.Single.Clients, lk.Single.Errors, lk.Single.FirstErr)
+	}
 	if lk.Callcard.Errors != 0 || lk.Bare.Errors != 0 {
 		t.Errorf("look-up errors: callcard %d (%s), bare %d (%s)", lk.Callcard.Errors, lk.Callcard.FirstErr, lk.Bare.Errors, lk.Bare.FirstErr)
 	}
 	if want := min(300, int(wh.OK)); r.Card.Cards != want {
 		t.Errorf("%d cards assembled, want %d", r.Card.Cards, want)
 	}
-	if len(r.Targets) != 7 {
-		t.Errorf("%d targets, want 7", len(r.Targets))
+	if len(r.Targets) != 8 {
+		t.Errorf("%d targets, want 8", len(r.Targets))
 	}
 	// Every stream, connection and server goroutine ends with the run.
 	if r.Goroutines.After > r.Goroutines.Before+2 {
