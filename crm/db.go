@@ -52,11 +52,12 @@ type Store struct {
 	read  *pool
 	phone *phone.Normaliser
 	now   func() time.Time
-	stmts recogniseStatements
 	// callEvents groups concurrent webhook events into shared commits.
 	callEvents callEventCommitter
 	// checkpoints copies the WAL into the database off the commit path.
 	checkpoints *checkpointer
+	// tokens remembers recently accepted API tokens.
+	tokens tokenCache
 }
 
 // Open opens (creating if needed) the register at cfg.Path and applies any
@@ -121,10 +122,6 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	read.SetMaxIdleConns(readConns)
 	read.SetConnMaxLifetime(0)
 	s.read = newPool(read)
-	if err := s.stmts.prepare(ctx, read); err != nil {
-		s.Close()
-		return nil, err
-	}
 	ckpt := sql.OpenDB(connector{driver: &sqlite3.SQLiteDriver{}, dsn: base})
 	ckpt.SetMaxOpenConns(1)
 	s.checkpoints = startCheckpointer(ckpt)
@@ -152,7 +149,6 @@ func (s *Store) Close() error {
 	if s.checkpoints != nil {
 		errs = append(errs, s.checkpoints.close())
 	}
-	s.stmts.close()
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
 	}

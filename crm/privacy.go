@@ -218,12 +218,6 @@ func (s *Store) EraseContact(ctx context.Context, contactID, byUserID int64) (Er
 	return rep, nil
 }
 
-// querier is a transaction or a pool.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // traces is everything the register holds about one contact.
 type traces struct {
 	contact      Contact

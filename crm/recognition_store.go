@@ -13,15 +13,6 @@ import (
 // has at most 15 digits after the '+'.
 const maxPrefixes = 16
 
-// recogniseStatements are prepared once: recognition runs on every call and a
-// prepared statement skips SQLite's parse and plan.
-type recogniseStatements struct {
-	holders   *sql.Stmt
-	ranges    *sql.Stmt
-	extension *sql.Stmt
-	staff     *sql.Stmt
-}
-
 // holdersQuery reads only what a card or a desk phone shows: every column
 // costs a cgo call per row, and at 22 columns reading them was most of a
 // recognition's time.
@@ -36,59 +27,51 @@ const holdersQuery = `SELECT p.label,
 	LEFT JOIN employees am ON am.id = o.account_manager_id
 	WHERE p.e164 = ? ORDER BY p.id LIMIT 100`
 
-func (st *recogniseStatements) prepare(ctx context.Context, db *sql.DB) error {
-	var err error
-	if st.holders, err = db.PrepareContext(ctx, holdersQuery); err != nil {
-		return internal(err, "preparing recognition")
-	}
-	in := strings.TrimSuffix(strings.Repeat("?,", maxPrefixes), ",")
-	if st.ranges, err = db.PrepareContext(ctx, `SELECT r.id, r.prefix, r.raw,
-		o.id, o.name, o.status, o.client_since, o.annual_value_cents, coalesce(o.account_manager_id, 0), coalesce(am.name, '')
-		FROM number_ranges r JOIN organisations o ON o.id = r.organisation_id
-		LEFT JOIN employees am ON am.id = o.account_manager_id
-		WHERE r.prefix IN (`+in+`) ORDER BY length(r.prefix) DESC LIMIT 1`); err != nil {
-		return internal(err, "preparing recognition")
-	}
-	if st.extension, err = db.PrepareContext(ctx, `SELECT `+employeeColumns+` FROM employees WHERE extension = ? ORDER BY id`); err != nil {
-		return internal(err, "preparing recognition")
-	}
-	if st.staff, err = db.PrepareContext(ctx, `SELECT `+prefixColumns("e.", employeeColumns)+`
-		FROM phone_numbers p JOIN employees e ON e.id = p.employee_id WHERE p.e164 = ? ORDER BY e.id LIMIT 2`); err != nil {
-		return internal(err, "preparing recognition")
-	}
-	return nil
-}
+// rangesQuery finds the longest registered prefix among maxPrefixes
+// candidates; the statement always has maxPrefixes arguments, so it is one
+// text and compiled once.
+var rangesQuery = `SELECT r.id, r.prefix, r.raw,
+	o.id, o.name, o.status, o.client_since, o.annual_value_cents, coalesce(o.account_manager_id, 0), coalesce(am.name, '')
+	FROM number_ranges r JOIN organisations o ON o.id = r.organisation_id
+	LEFT JOIN employees am ON am.id = o.account_manager_id
+	WHERE r.prefix IN (` + strings.TrimSuffix(strings.Repeat("?,", maxPrefixes), ",") + `) ORDER BY length(r.prefix) DESC LIMIT 1`
 
-func (st *recogniseStatements) close() {
-	for _, s := range []*sql.Stmt{st.holders, st.ranges, st.extension, st.staff} {
-		if s != nil {
-			s.Close()
-		}
-	}
-}
+const extensionQuery = `SELECT ` + employeeColumns + ` FROM employees WHERE extension = ? ORDER BY id`
+
+var staffQuery = `SELECT ` + prefixColumns("e.", employeeColumns) + `
+	FROM phone_numbers p JOIN employees e ON e.id = p.employee_id WHERE p.e164 = ? ORDER BY e.id LIMIT 2`
 
 // Recognise says who is behind raw, a number in any format a telephone
 // system or a person writes. The only errors are input that is not a number
 // (CodeInvalid, field "number") and a failing database.
 func (s *Store) Recognise(ctx context.Context, raw string) (Recognition, error) {
-	num, err := s.phone.Normalise(raw)
-	if err != nil {
-		return Recognition{}, &Error{Code: CodeInvalid, Field: "number", Message: err.Error(), Err: err}
-	}
-	return s.RecogniseNumber(ctx, num)
+	return s.recognise(ctx, s.read, raw)
 }
 
 // RecogniseNumber is Recognise for a number already normalised.
 func (s *Store) RecogniseNumber(ctx context.Context, num phone.Number) (Recognition, error) {
+	return s.recogniseNumber(ctx, s.read, num)
+}
+
+// recognise is Recognise reading through q, a pool or a transaction.
+func (s *Store) recognise(ctx context.Context, q querier, raw string) (Recognition, error) {
+	num, err := s.phone.Normalise(raw)
+	if err != nil {
+		return Recognition{}, &Error{Code: CodeInvalid, Field: "number", Message: err.Error(), Err: err}
+	}
+	return s.recogniseNumber(ctx, q, num)
+}
+
+func (s *Store) recogniseNumber(ctx context.Context, q querier, num phone.Number) (Recognition, error) {
 	r := Recognition{Query: num.Raw, Number: num}
 	switch {
 	case num.Withheld:
 		r.Match = MatchWithheld
 		return r, nil
 	case num.Internal:
-		return r, s.recogniseExtension(ctx, &r)
+		return r, recogniseExtension(ctx, q, &r)
 	}
-	holders, err := s.holders(ctx, num.E164)
+	holders, err := holders(ctx, q, num.E164)
 	if err != nil {
 		return Recognition{}, err
 	}
@@ -96,11 +79,11 @@ func (s *Store) RecogniseNumber(ctx context.Context, num phone.Number) (Recognit
 	if r.Match != MatchUnknown {
 		return r, nil
 	}
-	return r, s.recogniseRange(ctx, &r)
+	return r, recogniseRange(ctx, q, &r)
 }
 
-func (s *Store) holders(ctx context.Context, e164 string) ([]Candidate, error) {
-	rows, err := s.stmts.holders.QueryContext(ctx, e164)
+func holders(ctx context.Context, q querier, e164 string) ([]Candidate, error) {
+	rows, err := q.QueryContext(ctx, holdersQuery, e164)
 	if err != nil {
 		return nil, internal(err, "recognising number")
 	}
@@ -147,7 +130,7 @@ func (s *Store) holders(ctx context.Context, e164 string) ([]Candidate, error) {
 }
 
 // recogniseRange finds the longest registered prefix of an unknown number.
-func (s *Store) recogniseRange(ctx context.Context, r *Recognition) error {
+func recogniseRange(ctx context.Context, q querier, r *Recognition) error {
 	e := r.Number.E164
 	args := make([]any, maxPrefixes)
 	for i := range args {
@@ -160,7 +143,7 @@ func (s *Store) recogniseRange(ctx context.Context, r *Recognition) error {
 	var o Organisation
 	var since sql.NullString
 	var amName string
-	err := s.stmts.ranges.QueryRowContext(ctx, args...).Scan(&rg.ID, &rg.Prefix, &rg.Raw,
+	err := q.QueryRowContext(ctx, rangesQuery, args...).Scan(&rg.ID, &rg.Prefix, &rg.Raw,
 		&o.ID, &o.Name, &o.Status, &since, &o.AnnualValue, &o.AccountManagerID, &amName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
@@ -183,8 +166,8 @@ type rowScanner func(dest ...any) error
 func (f rowScanner) Scan(dest ...any) error { return f(dest...) }
 
 // recogniseExtension matches a short internal number to an employee.
-func (s *Store) recogniseExtension(ctx context.Context, r *Recognition) error {
-	rows, err := s.stmts.extension.QueryContext(ctx, r.Number.National)
+func recogniseExtension(ctx context.Context, q querier, r *Recognition) error {
+	rows, err := q.QueryContext(ctx, extensionQuery, r.Number.National)
 	if err != nil {
 		return internal(err, "recognising extension")
 	}
@@ -223,9 +206,9 @@ func (s *Store) EmployeeByNumber(ctx context.Context, num phone.Number) (*Employ
 	case num.Withheld:
 		return nil, nil
 	case num.Internal:
-		rows, err = s.stmts.extension.QueryContext(ctx, num.National)
+		rows, err = s.read.QueryContext(ctx, extensionQuery, num.National)
 	default:
-		rows, err = s.stmts.staff.QueryContext(ctx, num.E164)
+		rows, err = s.read.QueryContext(ctx, staffQuery, num.E164)
 	}
 	if err != nil {
 		return nil, internal(err, "finding employee by number")

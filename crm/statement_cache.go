@@ -151,6 +151,12 @@ func (p *pool) Close() error {
 	return p.DB.Close()
 }
 
+// querier is what a read needs: a pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // txn is a transaction whose statements come from its pool's cache. A
 // statement not yet compiled runs uncached and is compiled for the cache
 // once the transaction ends: compiling it for the pool needs a connection

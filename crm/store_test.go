@@ -17,7 +17,13 @@ var fixedNow = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 // openStore opens a fresh register in a real SQLite file under t.TempDir().
 func openStore(t testing.TB) *crm.Store {
 	t.Helper()
-	n, err := phone.New(phone.Config{DefaultRegion: "NL"})
+	return openStoreWith(t, phone.Config{DefaultRegion: "NL"})
+}
+
+// openStoreWith is openStore with the numbers read as pc says.
+func openStoreWith(t testing.TB, pc phone.Config) *crm.Store {
+	t.Helper()
+	n, err := phone.New(pc)
 	if err != nil {
 		t.Fatal(err)
 	}

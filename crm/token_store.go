@@ -76,6 +76,7 @@ func (s *Store) Tokens(ctx context.Context) ([]APIToken, error) {
 
 // RevokeToken stops the token called name from working.
 func (s *Store) RevokeToken(ctx context.Context, name string) error {
+	defer s.tokens.forget()
 	return s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL`,
 			s.now().UnixMilli(), cleanName(name))
@@ -97,11 +98,15 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (APIToken,
 	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 100 {
 		return APIToken{}, denied
 	}
+	hash := hashToken(secret)
+	if t, ok := s.tokens.get(hash); ok {
+		return t, nil
+	}
 	var t APIToken
 	var created int64
 	// The look-up is by hash, so timing reveals nothing about the secret.
 	err := s.read.QueryRowContext(ctx, `SELECT id, name, created_at FROM api_tokens WHERE hash = ? AND revoked_at IS NULL`,
-		hashToken(secret)).Scan(&t.ID, &t.Name, &created)
+		hash).Scan(&t.ID, &t.Name, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return APIToken{}, denied
 	}
@@ -109,5 +114,6 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (APIToken,
 		return APIToken{}, internal(err, "checking token")
 	}
 	t.CreatedAt = time.UnixMilli(created).UTC()
+	s.tokens.put(hash, t)
 	return t, nil
 }

@@ -14,10 +14,19 @@ import (
 
 // FuzzNormalise checks the invariants callers rely on: no panic; errors are
 // always *phone.Error with a Reason; a public number has an E.164 form that
-// normalises to itself; withheld and internal numbers are well-formed.
+// normalises to itself; withheld and internal numbers are well-formed; the
+// cache of recent inputs gives the same answer as parsing.
 func FuzzNormalise(f *testing.F) {
+	uncached, err := phone.New(phone.Config{CacheSize: -1})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, in string) {
 		n, err := phone.Normalise(in)
+		// The cache never changes an answer.
+		if u, uerr := uncached.Normalise(in); u != n || (uerr == nil) != (err == nil) {
+			t.Fatalf("Normalise(%q) = %+v, %v with the cache, %+v, %v without", in, n, err, u, uerr)
+		}
 		if err != nil {
 			var pe *phone.Error
 			if !errors.As(err, &pe) || pe.Reason == "" || err.Error() == "" {

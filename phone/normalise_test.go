@@ -360,3 +360,26 @@ func TestConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestNormaliseCache checks that a small cache, full and forgetting, always
+// answers as parsing does, errors included.
+func TestNormaliseCache(t *testing.T) {
+	cached, err := phone.New(phone.Config{CacheSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := phone.New(phone.Config{CacheSize: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := []string{"06 12345678", "020-555 1234", "+32 2 555 12 34", "06 12345678", "sip:+31612345678@pbx", "06 12345678", "not a number", "not a number", "201", "anonymous"}
+	for round := range 3 {
+		for _, in := range inputs {
+			got, gerr := cached.Normalise(in)
+			want, werr := plain.Normalise(in)
+			if got != want || (gerr == nil) != (werr == nil) {
+				t.Fatalf("round %d: %q = %+v, %v with a cache of 2, want %+v, %v", round, in, got, gerr, want, werr)
+			}
+		}
+	}
+}

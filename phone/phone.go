@@ -75,6 +75,9 @@ type Config struct {
 	// digits-only input that is taken as an internal extension rather than
 	// a public number. Defaults 2 and 5.
 	InternalMinDigits, InternalMaxDigits int
+	// CacheSize is how many recent inputs are remembered with their
+	// numbers; 0 means DefaultCacheSize, a negative number none.
+	CacheSize int
 }
 
 const (
@@ -96,8 +99,9 @@ const (
 	maxExtDigits = 15
 )
 
-// Normaliser normalises numbers for one default region. It is immutable after
-// New and safe for concurrent use; create one per region and share it.
+// Normaliser normalises numbers for one default region. Its settings are
+// fixed at New and it is safe for concurrent use; create one per region and
+// share it.
 type Normaliser struct {
 	region      string
 	countryCode int
@@ -110,6 +114,7 @@ type Normaliser struct {
 	nationalLen int
 	internalMin int
 	internalMax int
+	cache       *numberCache // nil when off
 }
 
 // New returns a Normaliser for cfg. It fails when the region is unknown to
@@ -139,6 +144,12 @@ func New(cfg Config) (*Normaliser, error) {
 		idd:         "00",
 		internalMin: lo,
 		internalMax: hi,
+	}
+	switch size := cfg.CacheSize; {
+	case size == 0:
+		n.cache = newNumberCache(DefaultCacheSize)
+	case size > 0:
+		n.cache = newNumberCache(size)
 	}
 	if md := regionMetadata(region); md != nil {
 		if p := md.GetInternationalPrefix(); isDigits(p) {
@@ -186,6 +197,21 @@ func Normalise(raw string) (Number, error) {
 // Anything else that is not a valid number gives an *Error; the returned
 // Number then has only Raw and Kind set.
 func (n *Normaliser) Normalise(raw string) (Number, error) {
+	if n.cache == nil {
+		return n.normalise(raw)
+	}
+	if num, ok := n.cache.get(raw); ok {
+		return num, nil
+	}
+	num, err := n.normalise(raw)
+	if err == nil {
+		// Only numbers: remembering garbage would let it push them out.
+		n.cache.put(raw, num)
+	}
+	return num, err
+}
+
+func (n *Normaliser) normalise(raw string) (Number, error) {
 	if len(raw) > maxInputBytes {
 		return Number{Raw: raw, Kind: KindUnknown}, newError(raw, ReasonTooLong, "longer than "+strconv.Itoa(maxInputBytes)+" bytes")
 	}

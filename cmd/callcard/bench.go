@@ -59,6 +59,7 @@ func cmdBench(ctx context.Context, env Env, args []string) error {
 	fs.DurationVar(&cfg.lookupDuration, "lookup-duration", 10*time.Second, "how long each look-up load runs (CALLCARD_LOOKUP_DURATION)")
 	fs.IntVar(&cfg.Cards, "cards", 5000, "caller cards to assemble at most (CALLCARD_CARDS)")
 	fs.Int64Var(&cfg.Seed, "seed", 42, "seed of the synthetic register and the caller mix (CALLCARD_SEED)")
+	fs.IntVar(&cfg.NumberCache, "number-cache", phone.DefaultCacheSize, "recent inputs the number normaliser remembers; -1: none, every number is parsed (CALLCARD_NUMBER_CACHE)")
 	fs.StringVar(&cfg.Sync, "sync", "full", "commit flush policy of the register: full or normal (CALLCARD_SYNC)")
 	fs.StringVar(&cfg.jsonPath, "json", "", "write every figure as JSON to this file (CALLCARD_JSON)")
 	fs.StringVar(&cfg.dir, "dir", "", "directory for the database, kept afterwards; default a temporary directory, removed (CALLCARD_DIR)")
@@ -146,7 +147,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	log.printf("register of %d contacts in %s (load average %.2f; %d CPUs)", cfg.Contacts, dbPath, res.Machine.LoadAvgStart[0], res.Machine.CPUs)
 
 	// 1. The register, through the real importers.
-	normaliser, err := phone.New(phone.Config{DefaultRegion: "NL"})
+	normaliser, err := phone.New(phone.Config{DefaultRegion: "NL", CacheSize: cfg.NumberCache})
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,7 @@ type benchConfig struct {
 	Cards           int     `json:"cards"`
 	Seed            int64   `json:"seed"`
 	Sync            string  `json:"sync"`
+	NumberCache     int     `json:"number_cache"`
 
 	duration, lookupDuration time.Duration
 	dir, jsonPath, profile   string
@@ -351,8 +352,12 @@ func (r *benchResults) judge() {
 
 func printBench(w io.Writer, r *benchResults) {
 	m := r.Machine
-	fmt.Fprintf(w, "callcard bench: %s contacts; %d CPUs (%s), %s; load average %.2f at start, %.2f at end; %.0f s\n\n",
-		thousands(int64(r.Config.Contacts)), m.CPUs, m.CPUModel, m.GoVersion, m.LoadAvgStart[0], m.LoadAvgEnd[0], r.TookS)
+	cache := "number cache off"
+	if r.Config.NumberCache >= 0 {
+		cache = fmt.Sprintf("number cache %s", thousands(int64(r.Config.NumberCache)))
+	}
+	fmt.Fprintf(w, "callcard bench: %s contacts; sync %s, %s; %d CPUs (%s), %s; load average %.2f at start, %.2f at end; %.0f s\n\n",
+		thousands(int64(r.Config.Contacts)), r.Config.Sync, cache, m.CPUs, m.CPUModel, m.GoVersion, m.LoadAvgStart[0], m.LoadAvgEnd[0], r.TookS)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FIGURE\tMEASURED\tTARGET\t")
 	for _, t := range r.Targets {

@@ -1,0 +1,74 @@
+package crm
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/callcard/callcard/phone"
+)
+
+// TestTokenRevocation checks how fast a revoked token stops working: at
+// once when revoked through the same store, within the trust period when
+// revoked by another process (another store on the same file).
+func TestTokenRevocation(t *testing.T) {
+	ctx := context.Background()
+	n, err := phone.New(phone.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "callcard.db")
+	open := func() *Store {
+		s, err := Open(ctx, Config{Path: path, Phone: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	server, cli := open(), open()
+	server.tokens.trust = 100 * time.Millisecond
+
+	_, local, err := server.CreateToken(ctx, "local")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.AuthenticateToken(ctx, local); err != nil {
+		t.Fatal(err)
+	}
+	if err := server.RevokeToken(ctx, "local"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.AuthenticateToken(ctx, local); ErrorCode(err) != CodeUnauthorised {
+		t.Fatalf("token revoked by the server itself: %v, want refused at once", err)
+	}
+
+	_, remote, err := cli.CreateToken(ctx, "remote")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.AuthenticateToken(ctx, remote); err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.RevokeToken(ctx, "remote"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		_, err := server.AuthenticateToken(ctx, remote)
+		if ErrorCode(err) == CodeUnauthorised {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a token revoked by another process still works after 2 s (trust is 100 ms)")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := server.AuthenticateToken(ctx, "cc_"+"not-a-token"); ErrorCode(err) != CodeUnauthorised {
+		t.Fatalf("a made-up token: %v", err)
+	}
+}
