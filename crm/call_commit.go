@@ -39,10 +39,9 @@ type callEventJob struct {
 }
 
 // commit returns once job is committed (or has failed), leading a group
-// commit if job reaches the head of the queue first. Its context only
-// limits the leader's transaction start; once queued, an event is
-// committed even if its caller has gone, which a repeated delivery then
-// finds as a duplicate.
+// commit if job reaches the head of the queue first. Once queued, an event
+// is committed even if its caller has gone (a repeated delivery then finds
+// it as a duplicate): a group's commit must not depend on one caller.
 func (c *callEventCommitter) commit(ctx context.Context, s *Store, job *callEventJob) (CallEventResult, error) {
 	c.mu.Lock()
 	c.queue = append(c.queue, job)
