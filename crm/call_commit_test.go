@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -116,5 +117,40 @@ func TestCallEventGroupKeepsGoodEvents(t *testing.T) {
 		if _, err := s.CallByRef(ctx, j.in.ExternalID); err != nil {
 			t.Errorf("%s: %v", j.in.ExternalID, err)
 		}
+	}
+}
+
+// TestCheckpointsRunInTheBackground writes events without ever reaching the
+// writer's own checkpoint size and checks that the database file grows
+// anyway: the pages were copied out of the WAL by the checkpointer.
+func TestCheckpointsRunInTheBackground(t *testing.T) {
+	ctx := context.Background()
+	s := openInternalStore(t)
+	var path string
+	if err := s.read.QueryRowContext(ctx, `SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
+		t.Fatal(err)
+	}
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	// Let the checkpointer copy out what migrations wrote, then measure.
+	time.Sleep(2 * checkpointEvery)
+	before := size()
+	for i := range 300 {
+		if _, err := s.RecordCallEvent(ctx, CallEventInput{ExternalID: fmt.Sprintf("ck-%d", i), Event: EventRinging,
+			From: "06 12345678"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for size() <= before {
+		if time.Now().After(deadline) {
+			t.Fatalf("database file still %d bytes 5 s after 300 commits: nothing was checkpointed", before)
+		}
+		time.Sleep(checkpointEvery / 4)
 	}
 }
