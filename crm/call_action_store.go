@@ -78,15 +78,51 @@ func (s *Store) callAction(ctx context.Context, callID, employeeID int64, ev Cal
 	return live, err
 }
 
-// TodaysCalls lists the calls since midnight (in loc), newest first.
-func (s *Store) TodaysCalls(ctx context.Context, loc *time.Location, limit int) ([]Call, error) {
-	now := s.now().In(loc)
-	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	return s.Calls(ctx, midnight, limit)
+// CallSummary is a call with the names a list of calls shows.
+type CallSummary struct {
+	Call Call
+	// Live carries the names (display name, taken by) as a live event would.
+	Live LiveEvent
 }
 
-// Summarise is the live-event view of a stored call (names, status), for
-// lists such as today's calls.
+// TodaysCalls lists the calls since midnight (in loc), newest first, with
+// their names, in one query: every screen reloads this list on every live
+// event, so it must not cost a query per call.
+func (s *Store) TodaysCalls(ctx context.Context, loc *time.Location, limit int) ([]CallSummary, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	now := s.now().In(loc)
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+callColumns+`,
+		coalesce((SELECT name FROM contacts WHERE id = calls.contact_id), ''),
+		coalesce((SELECT name FROM organisations WHERE id = calls.organisation_id), ''),
+		coalesce((SELECT name FROM employees WHERE id = calls.employee_id), ''),
+		coalesce((SELECT name FROM employees WHERE id = calls.calling_for_id), ''),
+		coalesce((SELECT name FROM employees WHERE id = calls.taken_by_id), '')
+		FROM calls WHERE created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?`, midnight.UnixMilli(), limit)
+	if err != nil {
+		return nil, internal(err, "listing today's calls")
+	}
+	defer rows.Close()
+	var out []CallSummary
+	for rows.Next() {
+		var n callNames
+		c, err := scanCall(rowScanner(func(dest ...any) error {
+			return rows.Scan(append(dest, &n.contact, &n.organisation, &n.employee, &n.callingFor, &n.takenBy)...)
+		}))
+		if err != nil {
+			return nil, internal(err, "listing today's calls")
+		}
+		out = append(out, CallSummary{Call: c, Live: newLiveEvent(0, "", c, n, c.UpdatedAt)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(err, "listing today's calls")
+	}
+	return out, nil
+}
+
+// Summarise is the live-event view of a stored call (names, status).
 func (s *Store) Summarise(ctx context.Context, c Call) (LiveEvent, error) {
 	n, err := namesOf(ctx, s.read, c)
 	if err != nil {

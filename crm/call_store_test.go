@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/callcard/callcard/crm"
+	"github.com/callcard/callcard/phone"
 )
 
 func TestRecordCallEvent(t *testing.T) {
@@ -114,4 +115,65 @@ func TestRecordCallEvent(t *testing.T) {
 			t.Fatalf("resume after %d: %+v", ids[0], evs)
 		}
 	})
+}
+
+// TestTodaysCalls checks the list every screen reloads: today's calls
+// only, newest first, each with the names Summarise gives it.
+func TestTodaysCalls(t *testing.T) {
+	ctx := context.Background()
+	s, path := openStoreFile(t)
+	r := seedRegister(t, s)
+	// A call stored yesterday, through a second store on the same file
+	// whose clock is a day behind: calls are dated when stored.
+	n := must(phone.New(phone.Config{DefaultRegion: "NL"}))
+	before, err := crm.Open(ctx, crm.Config{Path: path, Phone: n, Now: func() time.Time { return fixedNow.Add(-24 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(before.RecordCallEvent(ctx, crm.CallEventInput{ExternalID: "yesterday", Event: crm.EventRinging, From: "06 12345678"}))
+	before.Close()
+	events := []crm.CallEventInput{
+		{ExternalID: "martijn", Event: crm.EventRinging, From: "06 12345678", ForwardedFrom: "06 55501234"},
+		{ExternalID: "switchboard", Event: crm.EventRinging, From: "+31 30 230 4000"},
+		{ExternalID: "sanne", Event: crm.EventRinging, From: "06 55501234"},
+		{ExternalID: "unknown", Event: crm.EventRinging, From: "+32 2 555 12 34"},
+		{ExternalID: "withheld", Event: crm.EventRinging, From: "anonymous"},
+	}
+	for _, in := range events {
+		must(s.RecordCallEvent(ctx, in))
+	}
+	taken := must(s.CallByRef(ctx, "martijn"))
+	must(s.TakeCall(ctx, taken.ID, r.am.ID))
+
+	got := must(s.TodaysCalls(ctx, time.UTC, 100))
+	if len(got) != len(events) {
+		t.Fatalf("%d calls today, want %d", len(got), len(events))
+	}
+	for i, cs := range got {
+		// Newest first: the calls were stored in order, with rising ids.
+		if i > 0 && cs.Call.ID > got[i-1].Call.ID {
+			t.Errorf("call %d listed after call %d", cs.Call.ID, got[i-1].Call.ID)
+		}
+		want := must(s.Summarise(ctx, cs.Call))
+		if cs.Live.DisplayName != want.DisplayName || cs.Live.TakenByName != want.TakenByName ||
+			cs.Live.CallingForName != want.CallingForName || cs.Live.OrganisationName != want.OrganisationName {
+			t.Errorf("%s: listed as %+v, Summarise says %+v", cs.Call.ExternalID, cs.Live, want)
+		}
+	}
+	byID := map[string]crm.CallSummary{}
+	for _, cs := range got {
+		byID[cs.Call.ExternalID] = cs
+	}
+	if l := byID["martijn"].Live; l.DisplayName != "Martijn de Vries (Acme Logistiek BV)" || l.TakenByName != "Sanne Visser" || l.CallingForName != "Sanne Visser" {
+		t.Errorf("Martijn's call listed as %+v", l)
+	}
+	if l := byID["switchboard"].Live; l.DisplayName != "Bakkerij Jansen" {
+		t.Errorf("switchboard call listed as %+v", l)
+	}
+	if l := byID["sanne"].Live; l.DisplayName != "Sanne Visser" {
+		t.Errorf("employee's call listed as %+v", l)
+	}
+	if got := must(s.TodaysCalls(ctx, time.UTC, 2)); len(got) != 2 || got[0].Call.ExternalID != "withheld" {
+		t.Errorf("limit 2: %+v", got)
+	}
 }

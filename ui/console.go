@@ -38,13 +38,10 @@ func (s *Server) todaysCallRows(c echo.Context) ([]callRow, error) {
 		return nil, err
 	}
 	rows := make([]callRow, 0, len(calls))
-	for _, call := range calls {
-		ev, err := s.cfg.Store.Summarise(ctx, call)
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, callRow{Call: call, Name: ev.DisplayName, Number: firstNonEmpty(call.From.National, call.From.E164, call.From.Raw),
-			TakenBy: ev.TakenByName})
+	for _, cs := range calls {
+		call := cs.Call
+		rows = append(rows, callRow{Call: call, Name: cs.Live.DisplayName, Number: firstNonEmpty(call.From.National, call.From.E164, call.From.Raw),
+			TakenBy: cs.Live.TakenByName})
 	}
 	return rows, nil
 }

@@ -23,10 +23,9 @@ type Store interface {
 	Recognise(ctx context.Context, raw string) (crm.Recognition, error)
 	CallByRef(ctx context.Context, ref string) (crm.Call, error)
 	CardForCall(ctx context.Context, call crm.Call) (crm.Card, error)
-	TodaysCalls(ctx context.Context, loc *time.Location, limit int) ([]crm.Call, error)
+	TodaysCalls(ctx context.Context, loc *time.Location, limit int) ([]crm.CallSummary, error)
 	TakeCall(ctx context.Context, callID, employeeID int64) (crm.LiveEvent, error)
 	HandleCall(ctx context.Context, callID, employeeID int64) (crm.LiveEvent, error)
-	Summarise(ctx context.Context, c crm.Call) (crm.LiveEvent, error)
 
 	AddInteraction(ctx context.Context, in crm.InteractionInput) (crm.Interaction, error)
 	CreateContact(ctx context.Context, in crm.ContactInput) (crm.Contact, error)

@@ -60,10 +60,24 @@
     });
   }
 
+  // One reload of today's calls at a time: events that arrive while one is
+  // on its way ask for a single reload after it, not one each.
+  var todayLoading = null, todayAgain = false;
   function refreshToday() {
-    return request("/console/calls").then(function (html) {
+    if (todayLoading) {
+      todayAgain = true;
+      return todayLoading;
+    }
+    todayLoading = request("/console/calls").then(function (html) {
       $("[data-today]").innerHTML = html;
+    }).finally(function () {
+      todayLoading = null;
+      if (todayAgain) {
+        todayAgain = false;
+        refreshToday();
+      }
     });
+    return todayLoading;
   }
 
   function beep() {
