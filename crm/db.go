@@ -58,6 +58,8 @@ type Store struct {
 	checkpoints *checkpointer
 	// tokens remembers recently accepted API tokens.
 	tokens tokenCache
+	// catalogue keeps the service catalogue the hints are ranked against.
+	catalogue catalogueCache
 }
 
 // Open opens (creating if needed) the register at cfg.Path and applies any

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -113,8 +114,28 @@ func hintOrganisation(ctx context.Context, q querier, id int64, f *hintFacts) er
 	return nil
 }
 
-// hintCatalogue reads every service with its complements in one query.
+// hintCatalogue returns every service with its complements: the one kept
+// in memory while the catalogue's version is unchanged, else read afresh.
+// The version is read first, so a catalogue read under an older version
+// is never kept as a newer one. The slice is shared and read-only.
 func (s *Store) hintCatalogue(ctx context.Context, q querier) ([]hintService, error) {
+	var version int64
+	if err := q.QueryRowContext(ctx, `SELECT version FROM catalogue_version`).Scan(&version); err != nil {
+		return nil, internal(err, "reading catalogue version")
+	}
+	if services, ok := s.catalogue.get(version); ok {
+		return services, nil
+	}
+	services, err := readCatalogue(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	s.catalogue.put(version, services)
+	return services, nil
+}
+
+// readCatalogue reads every service with its complements in one query.
+func readCatalogue(ctx context.Context, q querier) ([]hintService, error) {
 	rows, err := q.QueryContext(ctx, `SELECT s.id, s.code, s.name, s.pitch, s.keywords,
 		coalesce(c.complement_of, 0), coalesce(c.weight, 0)
 		FROM services s LEFT JOIN service_complements c ON c.service_id = s.id
@@ -144,6 +165,28 @@ func (s *Store) hintCatalogue(ctx context.Context, q querier) ([]hintService, er
 		return nil, internal(err, "reading catalogue for hints")
 	}
 	return out, nil
+}
+
+// catalogueCache keeps the hint catalogue of one catalogue version.
+type catalogueCache struct {
+	mu       sync.Mutex
+	loaded   bool
+	version  int64
+	services []hintService
+}
+
+func (c *catalogueCache) get(version int64) ([]hintService, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.services, c.loaded && c.version == version
+}
+
+func (c *catalogueCache) put(version int64, services []hintService) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.loaded || version >= c.version {
+		c.loaded, c.version, c.services = true, version, services
+	}
 }
 
 // hintHistory reads the organisation's words of the last 90 days (newest

@@ -283,3 +283,49 @@ func TestCardHintsEmpty(t *testing.T) {
 		t.Fatalf("hints %#v, want empty and non-nil", card.Hints)
 	}
 }
+
+// TestHintsFollowCatalogueChanges checks that hints, which rank against a
+// catalogue kept in memory, show a change to the catalogue at once, made by
+// the same store or by another process (another store on the same file).
+func TestHintsFollowCatalogueChanges(t *testing.T) {
+	ctx := context.Background()
+	s, path := openStoreFile(t)
+	sum := must(s.LoadDemo(ctx, crm.DemoOptions{}))
+	first := func() crm.Hint {
+		t.Helper()
+		hints := must(s.Hints(ctx, sum.Story.OrganisationID, 3))
+		if len(hints) == 0 {
+			t.Fatal("the story's client gets no hints")
+		}
+		return hints[0]
+	}
+	h := first()
+	if again := first(); again != h {
+		t.Fatalf("the same catalogue gave %+v, then %+v", h, again)
+	}
+	rename := func(st *crm.Store, pitch string) {
+		t.Helper()
+		var in crm.ServiceInput
+		for _, sv := range must(st.Services(ctx)) {
+			if sv.Code == h.ServiceCode {
+				in = crm.ServiceInput{Code: sv.Code, Name: sv.Name, Pitch: pitch, Keywords: sv.Keywords}
+			}
+		}
+		if err := st.SaveServices(ctx, []crm.ServiceInput{in}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rename(s, "Said by this store.")
+	if got := first().Pitch; got != "Said by this store." {
+		t.Errorf("after a change by the same store the pitch is %q", got)
+	}
+	other, err := crm.Open(ctx, crm.Config{Path: path, Phone: s.Phone(), Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	rename(other, "Said by another process.")
+	if got := first().Pitch; got != "Said by another process." {
+		t.Errorf("after a change by another store the pitch is %q", got)
+	}
+}
