@@ -361,41 +361,40 @@ func (s *Store) LiveEventsSince(ctx context.Context, afterID int64, limit int) (
 	if limit <= 0 || limit > 10000 {
 		limit = 1000
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT ev.id, ev.event, ev.occurred_at, c.*
-		FROM call_events ev JOIN (SELECT `+callColumns+` FROM calls) c ON c.id = ev.call_id WHERE ev.id > ? ORDER BY ev.id LIMIT ?`, afterID, limit)
+	// Names in the same query: a screen that catches up reads hundreds of
+	// events, and a query per event made catching up slower than falling
+	// behind.
+	rows, err := s.read.QueryContext(ctx, `SELECT ev.id, ev.event, ev.occurred_at, c.*,
+		coalesce((SELECT name FROM contacts WHERE id = c.k_contact), ''),
+		coalesce((SELECT name FROM organisations WHERE id = c.k_organisation), ''),
+		coalesce((SELECT name FROM employees WHERE id = c.k_employee), ''),
+		coalesce((SELECT name FROM employees WHERE id = c.k_calling_for), ''),
+		coalesce((SELECT name FROM employees WHERE id = c.k_taken_by), '')
+		FROM call_events ev JOIN (SELECT `+callColumns+`, contact_id AS k_contact, organisation_id AS k_organisation,
+			employee_id AS k_employee, calling_for_id AS k_calling_for, taken_by_id AS k_taken_by FROM calls) c
+		ON c.id = ev.call_id WHERE ev.id > ? ORDER BY ev.id LIMIT ?`, afterID, limit)
 	if err != nil {
 		return nil, internal(err, "reading events")
 	}
-	type row struct {
-		id   int64
-		ev   CallEvent
-		at   int64
-		call Call
-	}
-	var got []row
+	defer rows.Close()
+	var out []LiveEvent
 	for rows.Next() {
-		var r row
+		var id, at int64
+		var ev CallEvent
+		var n callNames
+		var ids [5]sql.NullInt64 // the k_ columns, only for the names
 		call, err := scanCall(rowScanner(func(dest ...any) error {
-			return rows.Scan(append([]any{&r.id, &r.ev, &r.at}, dest...)...)
+			return rows.Scan(append(append([]any{&id, &ev, &at}, dest...),
+				&ids[0], &ids[1], &ids[2], &ids[3], &ids[4],
+				&n.contact, &n.organisation, &n.employee, &n.callingFor, &n.takenBy)...)
 		}))
 		if err != nil {
-			rows.Close()
 			return nil, internal(err, "reading events")
 		}
-		r.call = call
-		got = append(got, r)
+		out = append(out, newLiveEvent(id, ev, call, n, time.UnixMilli(at)))
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, internal(err, "reading events")
-	}
-	out := make([]LiveEvent, 0, len(got))
-	for _, r := range got {
-		n, err := namesOf(ctx, s.read, r.call)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, newLiveEvent(r.id, r.ev, r.call, n, time.UnixMilli(r.at)))
 	}
 	return out, nil
 }

@@ -176,4 +176,15 @@ func TestTodaysCalls(t *testing.T) {
 	if got := must(s.TodaysCalls(ctx, time.UTC, 2)); len(got) != 2 || got[0].Call.ExternalID != "withheld" {
 		t.Errorf("limit 2: %+v", got)
 	}
+	// A screen that catches up gets the same names from the stored events.
+	evs := must(s.LiveEventsSince(ctx, 0, 100))
+	if len(evs) != len(events)+2 { // yesterday's call and the take
+		t.Fatalf("%d stored events, want %d", len(evs), len(events)+2)
+	}
+	for _, ev := range evs {
+		want := must(s.Summarise(ctx, must(s.CallByRef(ctx, ev.ExternalID))))
+		if ev.DisplayName != want.DisplayName || ev.CallingForName != want.CallingForName || ev.ContactName != want.ContactName {
+			t.Errorf("event %d of %s: %+v, Summarise says %+v", ev.ID, ev.ExternalID, ev, want)
+		}
+	}
 }
