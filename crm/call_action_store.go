@@ -94,13 +94,7 @@ func (s *Store) TodaysCalls(ctx context.Context, loc *time.Location, limit int) 
 	}
 	now := s.now().In(loc)
 	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	rows, err := s.read.QueryContext(ctx, `SELECT `+callColumns+`,
-		coalesce((SELECT name FROM contacts WHERE id = calls.contact_id), ''),
-		coalesce((SELECT name FROM organisations WHERE id = calls.organisation_id), ''),
-		coalesce((SELECT name FROM employees WHERE id = calls.employee_id), ''),
-		coalesce((SELECT name FROM employees WHERE id = calls.calling_for_id), ''),
-		coalesce((SELECT name FROM employees WHERE id = calls.taken_by_id), '')
-		FROM calls WHERE created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?`, midnight.UnixMilli(), limit)
+	rows, err := s.read.QueryContext(ctx, todaysCallsQuery, midnight.UnixMilli(), limit)
 	if err != nil {
 		return nil, internal(err, "listing today's calls")
 	}
@@ -109,7 +103,7 @@ func (s *Store) TodaysCalls(ctx context.Context, loc *time.Location, limit int) 
 	for rows.Next() {
 		var n callNames
 		c, err := scanCall(rowScanner(func(dest ...any) error {
-			return rows.Scan(append(dest, &n.contact, &n.organisation, &n.employee, &n.callingFor, &n.takenBy)...)
+			return rows.Scan(append(dest, n.dest()...)...)
 		}))
 		if err != nil {
 			return nil, internal(err, "listing today's calls")

@@ -330,18 +330,44 @@ func namesOf(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, c Call) (callNames, error) {
 	var n callNames
-	err := q.QueryRowContext(ctx, `SELECT
-		coalesce((SELECT name FROM contacts WHERE id = ?), ''),
-		coalesce((SELECT name FROM organisations WHERE id = ?), ''),
-		coalesce((SELECT name FROM employees WHERE id = ?), ''),
-		coalesce((SELECT name FROM employees WHERE id = ?), ''),
-		coalesce((SELECT name FROM employees WHERE id = ?), '')`,
-		c.ContactID, c.OrganisationID, c.EmployeeID, c.CallingForID, c.TakenByID).
-		Scan(&n.contact, &n.organisation, &n.employee, &n.callingFor, &n.takenBy)
+	err := q.QueryRowContext(ctx, namesQuery,
+		c.ContactID, c.OrganisationID, c.EmployeeID, c.CallingForID, c.TakenByID).Scan(n.dest()...)
 	if err != nil {
 		return n, internal(err, "reading call names")
 	}
 	return n, nil
+}
+
+// The statements that name a call's parties, built once: they run on every
+// webhook without a caller number, every reload of today's calls and every
+// catch-up of a screen.
+var (
+	namesQuery = `SELECT ` + callNameColumns("?", "?", "?", "?", "?")
+	// liveEventsQuery reads events with their calls; the k_ columns carry
+	// the raw ids the names are looked up by.
+	liveEventsQuery = `SELECT ev.id, ev.event, ev.occurred_at, c.*,
+		` + callNameColumns("c.k_contact", "c.k_organisation", "c.k_employee", "c.k_calling_for", "c.k_taken_by") + `
+		FROM call_events ev JOIN (SELECT ` + callColumns + `, contact_id AS k_contact, organisation_id AS k_organisation,
+			employee_id AS k_employee, calling_for_id AS k_calling_for, taken_by_id AS k_taken_by FROM calls) c
+		ON c.id = ev.call_id WHERE ev.id > ? ORDER BY ev.id LIMIT ?`
+	todaysCallsQuery = `SELECT ` + callColumns + `,
+		` + callNameColumns("calls.contact_id", "calls.organisation_id", "calls.employee_id", "calls.calling_for_id", "calls.taken_by_id") + `
+		FROM calls WHERE created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?`
+)
+
+// callNameColumns selects the names behind a call's parties, given the SQL
+// of each id (a parameter or a column), in the order callNames.dest scans.
+func callNameColumns(contact, organisation, employee, callingFor, takenBy string) string {
+	return `coalesce((SELECT name FROM contacts WHERE id = ` + contact + `), ''),
+		coalesce((SELECT name FROM organisations WHERE id = ` + organisation + `), ''),
+		coalesce((SELECT name FROM employees WHERE id = ` + employee + `), ''),
+		coalesce((SELECT name FROM employees WHERE id = ` + callingFor + `), ''),
+		coalesce((SELECT name FROM employees WHERE id = ` + takenBy + `), '')`
+}
+
+// dest is where a row of callNameColumns scans to.
+func (n *callNames) dest() []any {
+	return []any{&n.contact, &n.organisation, &n.employee, &n.callingFor, &n.takenBy}
 }
 
 func newLiveEvent(id int64, ev CallEvent, c Call, n callNames, at time.Time) LiveEvent {
@@ -364,15 +390,7 @@ func (s *Store) LiveEventsSince(ctx context.Context, afterID int64, limit int) (
 	// Names in the same query: a screen that catches up reads hundreds of
 	// events, and a query per event made catching up slower than falling
 	// behind.
-	rows, err := s.read.QueryContext(ctx, `SELECT ev.id, ev.event, ev.occurred_at, c.*,
-		coalesce((SELECT name FROM contacts WHERE id = c.k_contact), ''),
-		coalesce((SELECT name FROM organisations WHERE id = c.k_organisation), ''),
-		coalesce((SELECT name FROM employees WHERE id = c.k_employee), ''),
-		coalesce((SELECT name FROM employees WHERE id = c.k_calling_for), ''),
-		coalesce((SELECT name FROM employees WHERE id = c.k_taken_by), '')
-		FROM call_events ev JOIN (SELECT `+callColumns+`, contact_id AS k_contact, organisation_id AS k_organisation,
-			employee_id AS k_employee, calling_for_id AS k_calling_for, taken_by_id AS k_taken_by FROM calls) c
-		ON c.id = ev.call_id WHERE ev.id > ? ORDER BY ev.id LIMIT ?`, afterID, limit)
+	rows, err := s.read.QueryContext(ctx, liveEventsQuery, afterID, limit)
 	if err != nil {
 		return nil, internal(err, "reading events")
 	}
@@ -384,9 +402,8 @@ func (s *Store) LiveEventsSince(ctx context.Context, afterID int64, limit int) (
 		var n callNames
 		var ids [5]sql.NullInt64 // the k_ columns, only for the names
 		call, err := scanCall(rowScanner(func(dest ...any) error {
-			return rows.Scan(append(append([]any{&id, &ev, &at}, dest...),
-				&ids[0], &ids[1], &ids[2], &ids[3], &ids[4],
-				&n.contact, &n.organisation, &n.employee, &n.callingFor, &n.takenBy)...)
+			dest = append(append([]any{&id, &ev, &at}, dest...), &ids[0], &ids[1], &ids[2], &ids[3], &ids[4])
+			return rows.Scan(append(dest, n.dest()...)...)
 		}))
 		if err != nil {
 			return nil, internal(err, "reading events")

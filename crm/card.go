@@ -45,30 +45,26 @@ func (s *Store) Card(ctx context.Context, ref string) (Card, error) {
 // rebinds every cached statement to it), and a part read a moment later
 // than another is as current as a screen needs.
 func (s *Store) CardForCall(ctx context.Context, call Call) (Card, error) {
-	return s.cardForCall(ctx, s.read, call)
-}
-
-func (s *Store) cardForCall(ctx context.Context, q querier, call Call) (Card, error) {
 	card := Card{Call: call, Hints: []Hint{}}
 	from := call.From.Raw
 	if from == "" {
 		from = call.From.E164
 	}
-	r, err := s.recognise(ctx, q, from)
+	r, err := s.Recognise(ctx, from)
 	if err != nil {
 		return Card{}, err
 	}
 	card.Recognition = r
 	org := r.CommonOrganisation()
 	if call.CallingForID != 0 {
-		e, err := employee(ctx, q, call.CallingForID)
+		e, err := s.Employee(ctx, call.CallingForID)
 		if err != nil && ErrorCode(err) != CodeNotFound {
 			return Card{}, err
 		}
 		if err == nil {
 			cf := &CallingFor{Employee: e, Relation: roleText(e.Role)}
 			if org != nil {
-				if cf.Relation, err = s.relation(ctx, q, e, *org); err != nil {
+				if cf.Relation, err = s.relation(ctx, e, *org); err != nil {
 					return Card{}, err
 				}
 			}
@@ -78,7 +74,7 @@ func (s *Store) cardForCall(ctx context.Context, q querier, call Call) (Card, er
 	if org == nil {
 		return card, nil
 	}
-	subs, err := subscriptions(ctx, q, org.ID)
+	subs, err := s.Subscriptions(ctx, org.ID)
 	if err != nil {
 		return Card{}, err
 	}
@@ -87,13 +83,13 @@ func (s *Store) cardForCall(ctx context.Context, q querier, call Call) (Card, er
 			card.Services = append(card.Services, sub)
 		}
 	}
-	if card.History, err = interactions(ctx, q, org.ID, CardHistory); err != nil {
+	if card.History, err = s.Interactions(ctx, org.ID, CardHistory); err != nil {
 		return Card{}, err
 	}
-	if card.OpenRequests, err = openRequests(ctx, q, org.ID); err != nil {
+	if card.OpenRequests, err = s.OpenRequests(ctx, org.ID); err != nil {
 		return Card{}, err
 	}
-	if card.Hints, err = s.hints(ctx, q, org.ID, DefaultHintLimit); err != nil {
+	if card.Hints, err = s.Hints(ctx, org.ID, DefaultHintLimit); err != nil {
 		return Card{}, err
 	}
 	return card, nil
@@ -104,12 +100,12 @@ func roleText(r Role) string { return strings.ReplaceAll(string(r), "_", " ") }
 
 // relation says what an employee is to an organisation: their account
 // manager, or the last time they were in touch.
-func (s *Store) relation(ctx context.Context, q querier, e Employee, org Organisation) (string, error) {
+func (s *Store) relation(ctx context.Context, e Employee, org Organisation) (string, error) {
 	if org.AccountManagerID == e.ID {
 		return "account manager", nil
 	}
 	var last *int64
-	err := q.QueryRowContext(ctx, `SELECT max(occurred_at) FROM interactions
+	err := s.read.QueryRowContext(ctx, `SELECT max(occurred_at) FROM interactions
 		WHERE organisation_id = ? AND (author_id = ?2 OR assignee_id = ?2)`, org.ID, e.ID).Scan(&last)
 	if err != nil {
 		return "", internal(err, "reading relation")

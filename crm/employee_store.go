@@ -99,18 +99,14 @@ func scanEmployee(row interface{ Scan(...any) error }) (Employee, error) {
 
 // Employee returns one employee with their numbers.
 func (s *Store) Employee(ctx context.Context, id int64) (Employee, error) {
-	return employee(ctx, s.read, id)
-}
-
-func employee(ctx context.Context, q querier, id int64) (Employee, error) {
-	e, err := scanEmployee(q.QueryRowContext(ctx, `SELECT `+employeeColumns+` FROM employees WHERE id = ?`, id))
+	e, err := scanEmployee(s.read.QueryRowContext(ctx, `SELECT `+employeeColumns+` FROM employees WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Employee{}, Errorf(CodeNotFound, "employee", "no employee with id %d", id)
 	}
 	if err != nil {
 		return Employee{}, internal(err, "reading employee")
 	}
-	e.Numbers, err = numbersOf(ctx, q, "employee_id", id)
+	e.Numbers, err = s.numbersOf(ctx, "employee_id", id)
 	return e, err
 }
 

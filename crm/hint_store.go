@@ -52,34 +52,29 @@ const hintTextLimit = 200
 // are on the card already, so the reason leaves them out, except the years
 // the complemented service has been held.
 func (s *Store) Hints(ctx context.Context, organisationID int64, limit int) ([]Hint, error) {
-	return s.hints(ctx, s.read, organisationID, limit)
-}
-
-// hints is Hints reading through q, a pool or a transaction.
-func (s *Store) hints(ctx context.Context, q querier, organisationID int64, limit int) ([]Hint, error) {
 	if limit <= 0 {
 		limit = DefaultHintLimit
 	}
 	f := hintFacts{now: s.now(), held: map[int64]hintHeld{}}
-	if err := hintOrganisation(ctx, q, organisationID, &f); err != nil {
+	if err := s.hintOrganisation(ctx, organisationID, &f); err != nil {
 		return nil, err
 	}
 	if f.status == StatusFormer {
 		return []Hint{}, nil
 	}
-	catalogue, err := s.hintCatalogue(ctx, q)
+	catalogue, err := s.hintCatalogue(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := hintHistory(ctx, q, organisationID, &f); err != nil {
+	if err := s.hintHistory(ctx, organisationID, &f); err != nil {
 		return nil, err
 	}
 	return rankHints(catalogue, f, limit), nil
 }
 
 // hintOrganisation reads the organisation and what it holds actively.
-func hintOrganisation(ctx context.Context, q querier, id int64, f *hintFacts) error {
-	rows, err := q.QueryContext(ctx, `SELECT o.status, o.client_since, o.annual_value_cents,
+func (s *Store) hintOrganisation(ctx context.Context, id int64, f *hintFacts) error {
+	rows, err := s.read.QueryContext(ctx, `SELECT o.status, o.client_since, o.annual_value_cents,
 		coalesce(sub.service_id, 0), sub.since, sub.renewal_date
 		FROM organisations o LEFT JOIN subscriptions sub ON sub.organisation_id = o.id AND sub.status = 'active'
 		WHERE o.id = ?`, id)
@@ -118,15 +113,15 @@ func hintOrganisation(ctx context.Context, q querier, id int64, f *hintFacts) er
 // in memory while the catalogue's version is unchanged, else read afresh.
 // The version is read first, so a catalogue read under an older version
 // is never kept as a newer one. The slice is shared and read-only.
-func (s *Store) hintCatalogue(ctx context.Context, q querier) ([]hintService, error) {
+func (s *Store) hintCatalogue(ctx context.Context) ([]hintService, error) {
 	var version int64
-	if err := q.QueryRowContext(ctx, `SELECT version FROM catalogue_version`).Scan(&version); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT version FROM catalogue_version`).Scan(&version); err != nil {
 		return nil, internal(err, "reading catalogue version")
 	}
 	if services, ok := s.catalogue.get(version); ok {
 		return services, nil
 	}
-	services, err := readCatalogue(ctx, q)
+	services, err := s.readCatalogue(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -135,8 +130,8 @@ func (s *Store) hintCatalogue(ctx context.Context, q querier) ([]hintService, er
 }
 
 // readCatalogue reads every service with its complements in one query.
-func readCatalogue(ctx context.Context, q querier) ([]hintService, error) {
-	rows, err := q.QueryContext(ctx, `SELECT s.id, s.code, s.name, s.pitch, s.keywords,
+func (s *Store) readCatalogue(ctx context.Context) ([]hintService, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT s.id, s.code, s.name, s.pitch, s.keywords,
 		coalesce(c.complement_of, 0), coalesce(c.weight, 0)
 		FROM services s LEFT JOIN service_complements c ON c.service_id = s.id
 		ORDER BY s.code, c.complement_of`)
@@ -192,9 +187,9 @@ func (c *catalogueCache) put(version int64, services []hintService) {
 // hintHistory reads the organisation's words of the last 90 days (newest
 // first, at most hintTextLimit) and every lead and every hint said to it
 // (a hint only shown changes nothing, and a busy client collects many).
-func hintHistory(ctx context.Context, q querier, organisationID int64, f *hintFacts) error {
+func (s *Store) hintHistory(ctx context.Context, organisationID int64, f *hintFacts) error {
 	since := f.now.Add(-hintKeywordDays * 24 * time.Hour).UnixMilli()
-	rows, err := q.QueryContext(ctx, `SELECT * FROM (SELECT kind, occurred_at, 0, '', NULL, summary FROM interactions
+	rows, err := s.read.QueryContext(ctx, `SELECT * FROM (SELECT kind, occurred_at, 0, '', NULL, summary FROM interactions
 			WHERE organisation_id = ?1 AND occurred_at >= ?2 AND kind NOT IN ('hint', 'lead') AND summary <> ''
 			AND NOT (kind = 'call' AND author_id IS NULL)
 			ORDER BY occurred_at DESC LIMIT ?3)

@@ -128,14 +128,10 @@ func scanInteractions(rows *sql.Rows) ([]Interaction, error) {
 
 // Interactions returns the latest history of an organisation, newest first.
 func (s *Store) Interactions(ctx context.Context, organisationID int64, limit int) ([]Interaction, error) {
-	return interactions(ctx, s.read, organisationID, limit)
-}
-
-func interactions(ctx context.Context, q querier, organisationID int64, limit int) ([]Interaction, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 50
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+interactionColumns+interactionFrom+`
+	rows, err := s.read.QueryContext(ctx, `SELECT `+interactionColumns+interactionFrom+`
 		WHERE i.organisation_id = ? ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?`, organisationID, limit)
 	if err != nil {
 		return nil, internal(err, "reading interactions")
@@ -146,11 +142,7 @@ func interactions(ctx context.Context, q querier, organisationID int64, limit in
 // OpenRequests returns the open callbacks and leads for an organisation,
 // oldest first.
 func (s *Store) OpenRequests(ctx context.Context, organisationID int64) ([]Interaction, error) {
-	return openRequests(ctx, s.read, organisationID)
-}
-
-func openRequests(ctx context.Context, q querier, organisationID int64) ([]Interaction, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+interactionColumns+interactionFrom+`
+	rows, err := s.read.QueryContext(ctx, `SELECT `+interactionColumns+interactionFrom+`
 		WHERE i.organisation_id = ? AND i.status = 'open' ORDER BY i.occurred_at, i.id`, organisationID)
 	if err != nil {
 		return nil, internal(err, "reading open requests")

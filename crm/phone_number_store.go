@@ -45,11 +45,7 @@ func addNumbers(ctx context.Context, tx *txn, ownerColumn string, ownerID int64,
 
 // numbersOf lists the numbers of one owner.
 func (s *Store) numbersOf(ctx context.Context, ownerColumn string, ownerID int64) ([]PhoneNumber, error) {
-	return numbersOf(ctx, s.read, ownerColumn, ownerID)
-}
-
-func numbersOf(ctx context.Context, q querier, ownerColumn string, ownerID int64) ([]PhoneNumber, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, e164, raw, label FROM phone_numbers
+	rows, err := s.read.QueryContext(ctx, `SELECT id, e164, raw, label FROM phone_numbers
 		WHERE `+ownerColumn+` = ? ORDER BY id`, ownerID)
 	if err != nil {
 		return nil, internal(err, "reading numbers")

@@ -45,33 +45,24 @@ var staffQuery = `SELECT ` + prefixColumns("e.", employeeColumns) + `
 // system or a person writes. The only errors are input that is not a number
 // (CodeInvalid, field "number") and a failing database.
 func (s *Store) Recognise(ctx context.Context, raw string) (Recognition, error) {
-	return s.recognise(ctx, s.read, raw)
-}
-
-// RecogniseNumber is Recognise for a number already normalised.
-func (s *Store) RecogniseNumber(ctx context.Context, num phone.Number) (Recognition, error) {
-	return s.recogniseNumber(ctx, s.read, num)
-}
-
-// recognise is Recognise reading through q, a pool or a transaction.
-func (s *Store) recognise(ctx context.Context, q querier, raw string) (Recognition, error) {
 	num, err := s.phone.Normalise(raw)
 	if err != nil {
 		return Recognition{}, &Error{Code: CodeInvalid, Field: "number", Message: err.Error(), Err: err}
 	}
-	return s.recogniseNumber(ctx, q, num)
+	return s.RecogniseNumber(ctx, num)
 }
 
-func (s *Store) recogniseNumber(ctx context.Context, q querier, num phone.Number) (Recognition, error) {
+// RecogniseNumber is Recognise for a number already normalised.
+func (s *Store) RecogniseNumber(ctx context.Context, num phone.Number) (Recognition, error) {
 	r := Recognition{Query: num.Raw, Number: num}
 	switch {
 	case num.Withheld:
 		r.Match = MatchWithheld
 		return r, nil
 	case num.Internal:
-		return r, recogniseExtension(ctx, q, &r)
+		return r, s.recogniseExtension(ctx, &r)
 	}
-	holders, err := holders(ctx, q, num.E164)
+	holders, err := s.holders(ctx, num.E164)
 	if err != nil {
 		return Recognition{}, err
 	}
@@ -79,11 +70,11 @@ func (s *Store) recogniseNumber(ctx context.Context, q querier, num phone.Number
 	if r.Match != MatchUnknown {
 		return r, nil
 	}
-	return r, recogniseRange(ctx, q, &r)
+	return r, s.recogniseRange(ctx, &r)
 }
 
-func holders(ctx context.Context, q querier, e164 string) ([]Candidate, error) {
-	rows, err := q.QueryContext(ctx, holdersQuery, e164)
+func (s *Store) holders(ctx context.Context, e164 string) ([]Candidate, error) {
+	rows, err := s.read.QueryContext(ctx, holdersQuery, e164)
 	if err != nil {
 		return nil, internal(err, "recognising number")
 	}
@@ -130,7 +121,7 @@ func holders(ctx context.Context, q querier, e164 string) ([]Candidate, error) {
 }
 
 // recogniseRange finds the longest registered prefix of an unknown number.
-func recogniseRange(ctx context.Context, q querier, r *Recognition) error {
+func (s *Store) recogniseRange(ctx context.Context, r *Recognition) error {
 	e := r.Number.E164
 	args := make([]any, maxPrefixes)
 	for i := range args {
@@ -143,7 +134,7 @@ func recogniseRange(ctx context.Context, q querier, r *Recognition) error {
 	var o Organisation
 	var since sql.NullString
 	var amName string
-	err := q.QueryRowContext(ctx, rangesQuery, args...).Scan(&rg.ID, &rg.Prefix, &rg.Raw,
+	err := s.read.QueryRowContext(ctx, rangesQuery, args...).Scan(&rg.ID, &rg.Prefix, &rg.Raw,
 		&o.ID, &o.Name, &o.Status, &since, &o.AnnualValue, &o.AccountManagerID, &amName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
@@ -166,8 +157,8 @@ type rowScanner func(dest ...any) error
 func (f rowScanner) Scan(dest ...any) error { return f(dest...) }
 
 // recogniseExtension matches a short internal number to an employee.
-func recogniseExtension(ctx context.Context, q querier, r *Recognition) error {
-	rows, err := q.QueryContext(ctx, extensionQuery, r.Number.National)
+func (s *Store) recogniseExtension(ctx context.Context, r *Recognition) error {
+	rows, err := s.read.QueryContext(ctx, extensionQuery, r.Number.National)
 	if err != nil {
 		return internal(err, "recognising extension")
 	}

@@ -56,11 +56,7 @@ func (s *Store) SaveSubscription(ctx context.Context, in SubscriptionInput) erro
 
 // Subscriptions lists what an organisation holds or held, by service code.
 func (s *Store) Subscriptions(ctx context.Context, organisationID int64) ([]Subscription, error) {
-	return subscriptions(ctx, s.read, organisationID)
-}
-
-func subscriptions(ctx context.Context, q querier, organisationID int64) ([]Subscription, error) {
-	rows, err := q.QueryContext(ctx, `SELECT sub.id, sub.organisation_id, sub.service_id, sv.code, sv.name,
+	rows, err := s.read.QueryContext(ctx, `SELECT sub.id, sub.organisation_id, sub.service_id, sv.code, sv.name,
 		sub.since, sub.annual_value_cents, sub.renewal_date, sub.status
 		FROM subscriptions sub JOIN services sv ON sv.id = sub.service_id
 		WHERE sub.organisation_id = ? ORDER BY sv.code`, organisationID)
