@@ -82,6 +82,7 @@ func (s *Store) commitCallEvents(ctx context.Context, group []*callEventJob) {
 		return
 	}
 	defer tx.Rollback()
+	tx.leavesRegister = true
 	for _, j := range group {
 		if len(group) == 1 {
 			// Alone: the transaction is its savepoint.

@@ -39,6 +39,10 @@ type Config struct {
 	// which survives a crash of the process but not of the machine, and lets
 	// the one writer commit about twice as many events a second.
 	Synchronous string
+	// RecognitionCache is how many recently recognised numbers are
+	// remembered (see recognitionCache); 0 means
+	// DefaultRecognitionCacheSize, -1 none.
+	RecognitionCache int
 
 	// onConnect runs on every new SQLite connection; tests use it to watch
 	// what SQLite compiles.
@@ -60,6 +64,8 @@ type Store struct {
 	tokens tokenCache
 	// catalogue keeps the service catalogue the hints are ranked against.
 	catalogue catalogueCache
+	// recognitions remembers who is behind recently recognised numbers.
+	recognitions *recognitionCache
 }
 
 // Open opens (creating if needed) the register at cfg.Path and applies any
@@ -113,7 +119,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		write.Close()
 		return nil, internal(fmt.Errorf("open %s: %w", cfg.Path, err), "opening database")
 	}
-	s := &Store{write: newPool(write), phone: cfg.Phone, now: now}
+	s := &Store{write: newPool(write), phone: cfg.Phone, now: now, recognitions: newRecognitionCache(cfg.RecognitionCache)}
+	s.write.committed = s.recognitions.changed
 	s.callEvents.changed.L = &s.callEvents.mu
 	if err := s.migrate(ctx); err != nil {
 		s.write.Close()

@@ -28,15 +28,17 @@ func benchContacts(b *testing.B) int {
 
 // BenchmarkRecognise measures one recognition per outcome against a
 // synthetic register built (generated and imported) afresh in every run.
-// The normaliser's cache of recent inputs is off, so every recognition
-// parses its number as a first-time caller's would be:
+// The normaliser's cache of recent inputs and the store's cache of recent
+// recognitions are off, so every recognition parses its number and reads
+// the database as a first-time caller's would:
 //
 //	go test -run '^$' -bench Recognise -benchtime 20000x ./crm
 //	CALLCARD_BENCH_CONTACTS=50000 go test -run '^$' -bench Recognise ./crm
 func BenchmarkRecognise(b *testing.B) {
 	n := benchContacts(b)
 	ctx := context.Background()
-	s := openStoreWith(b, phone.Config{DefaultRegion: "NL", CacheSize: -1})
+	s := openStoreWith(b, phone.Config{DefaultRegion: "NL", CacheSize: -1},
+		func(c *crm.Config) { c.RecognitionCache = -1 })
 	g := crm.NewSynthetic(n, 42)
 	start := time.Now()
 	rep, err := crm.SeedSynthetic(ctx, s, g, crm.ImportOptions{})
@@ -87,6 +89,35 @@ func BenchmarkRecognise(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkRecogniseRemembered measures recognising a contact whose number
+// was recognised moments before, as the desk phone's look-up and the card
+// do after the webhook: the answer comes from the store's cache of recent
+// recognitions, the number from the normaliser's.
+//
+//	go test -run '^$' -bench RecogniseRemembered ./crm
+func BenchmarkRecogniseRemembered(b *testing.B) {
+	ctx := context.Background()
+	s := openStore(b)
+	g := crm.NewSynthetic(5000, 42)
+	if _, err := crm.SeedSynthetic(ctx, s, g, crm.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	samples := g.Samples(crm.MatchContact, 1024)
+	for _, raw := range samples {
+		if r, err := s.Recognise(ctx, raw); err != nil || r.Match != crm.MatchContact {
+			b.Fatalf("sample %q: got %s, %v", raw, r.Match, err)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := s.Recognise(ctx, samples[i%len(samples)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }
 

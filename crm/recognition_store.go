@@ -54,12 +54,36 @@ func (s *Store) Recognise(ctx context.Context, raw string) (Recognition, error) 
 
 // RecogniseNumber is Recognise for a number already normalised.
 func (s *Store) RecogniseNumber(ctx context.Context, num phone.Number) (Recognition, error) {
-	r := Recognition{Query: num.Raw, Number: num}
-	switch {
-	case num.Withheld:
-		r.Match = MatchWithheld
+	if num.Withheld {
+		return Recognition{Query: num.Raw, Number: num, Match: MatchWithheld}, nil
+	}
+	key := "r" + holderKey(num)
+	if h, ok := s.recognitions.get(key); ok {
+		r := h.rec.clone()
+		r.Query, r.Number = num.Raw, num
 		return r, nil
-	case num.Internal:
+	}
+	gen := s.recognitions.generation()
+	r, err := s.recognise(ctx, num)
+	if err != nil {
+		return Recognition{}, err
+	}
+	s.recognitions.put(key, gen, rememberedHolder{rec: r.clone()})
+	return r, nil
+}
+
+// holderKey names what a recognition of num depends on: its E.164 form,
+// or the digits of an internal extension.
+func holderKey(num phone.Number) string {
+	if num.Internal {
+		return "#" + num.National
+	}
+	return num.E164
+}
+
+func (s *Store) recognise(ctx context.Context, num phone.Number) (Recognition, error) {
+	r := Recognition{Query: num.Raw, Number: num}
+	if num.Internal {
 		return r, s.recogniseExtension(ctx, &r)
 	}
 	holders, err := s.holders(ctx, num.E164)
@@ -191,6 +215,23 @@ func prefixColumns(alias, columns string) string {
 // is, or nil. It is what "calling for" needs of a forwarding or dialled
 // number, at a fraction of the cost of a full recognition.
 func (s *Store) EmployeeByNumber(ctx context.Context, num phone.Number) (*Employee, error) {
+	if num.Withheld {
+		return nil, nil
+	}
+	key := "e" + holderKey(num)
+	if h, ok := s.recognitions.get(key); ok {
+		return h.employee.clone(), nil
+	}
+	gen := s.recognitions.generation()
+	e, err := s.employeeByNumber(ctx, num)
+	if err != nil {
+		return nil, err
+	}
+	s.recognitions.put(key, gen, rememberedHolder{employee: e.clone()})
+	return e, nil
+}
+
+func (s *Store) employeeByNumber(ctx context.Context, num phone.Number) (*Employee, error) {
 	var rows *sql.Rows
 	var err error
 	switch {

@@ -21,6 +21,11 @@ type pool struct {
 	*sql.DB
 	mu    sync.RWMutex
 	stmts map[string]compiled
+	// committed, if set, runs after every statement run outside a
+	// transaction and every transaction committed, except those that say
+	// they leave the register alone: the writer tells the recognition
+	// cache that what it remembers may be out of date.
+	committed func()
 }
 
 // compiled is a statement in the cache.
@@ -124,6 +129,9 @@ func (p *pool) QueryRowContext(ctx context.Context, query string, args ...any) *
 
 // ExecContext runs query as (*sql.DB).ExecContext does, compiled once.
 func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if p.committed != nil {
+		defer p.committed()
+	}
 	if st := p.stmt(ctx, query, true); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -165,6 +173,9 @@ type txn struct {
 	*sql.Tx
 	pool    *pool
 	pending []pendingStmt
+	// leavesRegister says the transaction writes nothing recognition reads
+	// (call events), so its commit need not run pool.committed.
+	leavesRegister bool
 }
 
 type pendingStmt struct {
@@ -209,6 +220,9 @@ func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 // Commit commits, then compiles what the transaction ran uncached.
 func (t *txn) Commit() error {
 	err := t.Tx.Commit()
+	if t.pool.committed != nil && !t.leavesRegister {
+		t.pool.committed()
+	}
 	t.compilePending()
 	return err
 }

@@ -20,16 +20,19 @@ func openStore(t testing.TB) *crm.Store {
 	return openStoreWith(t, phone.Config{DefaultRegion: "NL"})
 }
 
-// openStoreWith is openStore with the numbers read as pc says.
-func openStoreWith(t testing.TB, pc phone.Config) *crm.Store {
+// openStoreWith is openStore with the numbers read as pc says; set, if
+// given, adjusts the rest of the configuration.
+func openStoreWith(t testing.TB, pc phone.Config, set ...func(*crm.Config)) *crm.Store {
 	t.Helper()
 	n, err := phone.New(pc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := crm.Open(context.Background(), crm.Config{
-		Path: filepath.Join(t.TempDir(), "callcard.db"), Phone: n, Now: func() time.Time { return fixedNow },
-	})
+	cfg := crm.Config{Path: filepath.Join(t.TempDir(), "callcard.db"), Phone: n, Now: func() time.Time { return fixedNow }}
+	for _, f := range set {
+		f(&cfg)
+	}
+	s, err := crm.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

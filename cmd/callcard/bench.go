@@ -60,6 +60,7 @@ func cmdBench(ctx context.Context, env Env, args []string) error {
 	fs.IntVar(&cfg.Cards, "cards", 5000, "caller cards to assemble at most (CALLCARD_CARDS)")
 	fs.Int64Var(&cfg.Seed, "seed", 42, "seed of the synthetic register and the caller mix (CALLCARD_SEED)")
 	fs.IntVar(&cfg.NumberCache, "number-cache", phone.DefaultCacheSize, "recent inputs the number normaliser remembers; -1: none, every number is parsed (CALLCARD_NUMBER_CACHE)")
+	fs.IntVar(&cfg.RecognitionCache, "recognition-cache", crm.DefaultRecognitionCacheSize, "recently recognised numbers the register remembers; -1: none, every recognition reads the database (CALLCARD_RECOGNITION_CACHE)")
 	fs.StringVar(&cfg.Sync, "sync", "full", "commit flush policy of the register: full or normal (CALLCARD_SYNC)")
 	fs.StringVar(&cfg.jsonPath, "json", "", "write every figure as JSON to this file (CALLCARD_JSON)")
 	fs.StringVar(&cfg.dir, "dir", "", "directory for the database, kept afterwards; default a temporary directory, removed (CALLCARD_DIR)")
@@ -151,7 +152,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	if err != nil {
 		return nil, err
 	}
-	store, err := crm.Open(ctx, crm.Config{Path: dbPath, Phone: normaliser, Synchronous: cfg.Sync})
+	store, err := crm.Open(ctx, crm.Config{Path: dbPath, Phone: normaliser, Synchronous: cfg.Sync, RecognitionCache: cfg.RecognitionCache})
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +174,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	if err := store.Close(); err != nil {
 		return nil, err
 	}
-	if store, err = crm.Open(ctx, crm.Config{Path: dbPath, Phone: normaliser, Synchronous: cfg.Sync}); err != nil {
+	if store, err = crm.Open(ctx, crm.Config{Path: dbPath, Phone: normaliser, Synchronous: cfg.Sync, RecognitionCache: cfg.RecognitionCache}); err != nil {
 		return nil, err
 	}
 	debug.FreeOSMemory()

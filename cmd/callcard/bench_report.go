@@ -33,6 +33,8 @@ type benchConfig struct {
 	Seed            int64   `json:"seed"`
 	Sync            string  `json:"sync"`
 	NumberCache     int     `json:"number_cache"`
+	// RecognitionCache is crm.Config.RecognitionCache: -1 is off.
+	RecognitionCache int `json:"recognition_cache"`
 
 	duration, lookupDuration time.Duration
 	dir, jsonPath, profile   string
@@ -355,6 +357,11 @@ func printBench(w io.Writer, r *benchResults) {
 	cache := "number cache off"
 	if r.Config.NumberCache >= 0 {
 		cache = fmt.Sprintf("number cache %s", thousands(int64(r.Config.NumberCache)))
+	}
+	if r.Config.RecognitionCache >= 0 {
+		cache += fmt.Sprintf(", recognition cache %s", thousands(int64(r.Config.RecognitionCache)))
+	} else {
+		cache += ", recognition cache off"
 	}
 	fmt.Fprintf(w, "callcard bench: %s contacts; sync %s, %s; %d CPUs (%s), %s; load average %.2f at start, %.2f at end; %.0f s\n\n",
 		thousands(int64(r.Config.Contacts)), r.Config.Sync, cache, m.CPUs, m.CPUModel, m.GoVersion, m.LoadAvgStart[0], m.LoadAvgEnd[0], r.TookS)
