@@ -18,7 +18,7 @@ import (
 type Register interface {
 	Ping(ctx context.Context) error
 	Recognise(ctx context.Context, raw string) (crm.Recognition, error)
-	RecordCallEvent(ctx context.Context, in crm.CallEventInput) (crm.CallEventResult, error)
+	RecordAndPublishCallEvent(ctx context.Context, in crm.CallEventInput, publish func(crm.LiveEvent)) (crm.CallEventResult, error)
 	CallByRef(ctx context.Context, ref string) (crm.Call, error)
 	CardForCall(ctx context.Context, call crm.Call) (crm.Card, error)
 	Calls(ctx context.Context, since time.Time, limit int) ([]crm.Call, error)

@@ -22,7 +22,9 @@ type WebhookResponse struct {
 // record commits one event and only then publishes it and answers 2xx: an
 // acknowledged event is always on disk.
 func (s *Server) record(c echo.Context, started time.Time, in crm.CallEventInput) error {
-	res, err := s.cfg.Register.RecordCallEvent(c.Request().Context(), in)
+	// Screens get the event once it is committed; the 2xx waits until it
+	// is on disk too.
+	res, err := s.cfg.Register.RecordAndPublishCallEvent(c.Request().Context(), in, s.cfg.Hub.Publish)
 	if err != nil {
 		outcome := "rejected"
 		if crm.ErrorCode(err) == crm.CodeInternal {
@@ -35,7 +37,6 @@ func (s *Server) record(c echo.Context, started time.Time, in crm.CallEventInput
 	if res.Duplicate {
 		out.Status = "duplicate"
 	} else {
-		s.cfg.Hub.Publish(res.Live)
 		out.EventID, out.DisplayName = res.Live.ID, res.Live.DisplayName
 		if in.Event == crm.EventRinging && res.Call.Match != "" {
 			s.cfg.Metrics.Recognitions.WithLabelValues(string(res.Call.Match)).Inc()

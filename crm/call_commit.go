@@ -10,21 +10,33 @@ import (
 // one transaction never holds the writer for long.
 const maxCallEventBatch = 64
 
+// liveIDSkip is how far live-event ids jump ahead when a store commits its
+// first call event. Events are published before they are flushed to disk
+// (see RecordAndPublishCallEvent), so a power cut can lose events screens
+// have seen; after the restart, new events must not reuse their ids, or a
+// screen resuming from one of them would skip the new event. Far fewer
+// events than this are ever written and not yet flushed.
+const liveIDSkip = 100_000
+
 // callEventCommitter commits call events in groups. Every event must be on
-// disk before its webhook is acknowledged, and with synchronous=FULL the
-// flush is most of what a commit costs, so one writer committing events one
-// by one tops out at about a thousand a second. Events that arrive while a
-// commit is under way wait for it and are then committed together, each in
-// a savepoint of its own, with one flush. Under light load a group is a
-// single event and nothing waits.
+// disk before its webhook is acknowledged, and the flush is most of what a
+// commit costs, so one writer committing and flushing events one by one
+// tops out at about a thousand a second. Events that arrive while a commit
+// is under way wait for it and are then committed together, each in a
+// savepoint of its own. Under light load a group is a single event and
+// nothing waits.
 //
 // The event at the head of the queue leads: it commits the queue's first
-// maxCallEventBatch events, marks them done and wakes the rest, of which the
-// new head leads the next group. No goroutine runs in the background.
+// maxCallEventBatch events and publishes them, hands the writer to the new
+// head of the queue, which leads the next group, and only then waits for
+// the flush of its group (walFlusher), so the next group is written while
+// this one is flushed. No goroutine runs in the background.
 type callEventCommitter struct {
 	mu      sync.Mutex
 	changed sync.Cond // signalled when the queue's head or a job's state changes
 	queue   []*callEventJob
+	// skipped is set once this store has moved the live-event ids on.
+	skipped bool
 }
 
 // callEventJob is one event waiting for its commit.
@@ -32,20 +44,24 @@ type callEventJob struct {
 	in      CallEventInput
 	parties parsedParties
 	now     time.Time
+	publish func(LiveEvent) // nil: nobody to tell
 
-	done bool
+	done bool // committed and flushed, or failed
 	res  CallEventResult
 	err  error
 }
 
-// commit returns once job is committed (or has failed), leading a group
-// commit if job reaches the head of the queue first. Once queued, an event
-// is committed even if its caller has gone (a repeated delivery then finds
-// it as a duplicate): a group's commit must not depend on one caller.
+// commit returns once job is committed and on disk (or has failed), leading
+// a group commit if job reaches the head of the queue first. Once queued,
+// an event is committed even if its caller has gone (a repeated delivery
+// then finds it as a duplicate): a group's commit must not depend on one
+// caller.
 func (c *callEventCommitter) commit(ctx context.Context, s *Store, job *callEventJob) (CallEventResult, error) {
 	c.mu.Lock()
 	c.queue = append(c.queue, job)
-	for !job.done && c.queue[0] != job {
+	// A job leaves the queue when its group is committed, and is done once
+	// the group is flushed.
+	for !job.done && (len(c.queue) == 0 || c.queue[0] != job) {
 		c.changed.Wait()
 	}
 	if job.done {
@@ -53,15 +69,36 @@ func (c *callEventCommitter) commit(ctx context.Context, s *Store, job *callEven
 		return job.res, job.err
 	}
 	group := c.queue[:min(len(c.queue), maxCallEventBatch)]
+	skip := !c.skipped
 	c.mu.Unlock()
 
-	s.commitCallEvents(context.WithoutCancel(ctx), group)
+	written, err := s.commitCallEvents(context.WithoutCancel(ctx), group, skip)
+	if err == nil {
+		for _, j := range group {
+			if j.err == nil && !j.res.Duplicate && j.publish != nil {
+				j.publish(j.res.Live)
+			}
+		}
+	}
+
+	c.mu.Lock()
+	c.skipped = c.skipped || (skip && err == nil)
+	c.queue = c.queue[len(group):]
+	c.changed.Broadcast()
+	c.mu.Unlock()
+
+	if err == nil {
+		if ferr := s.flusher.flush(written); ferr != nil {
+			for _, j := range group {
+				j.res, j.err = CallEventResult{}, internal(ferr, "saving the event")
+			}
+		}
+	}
 
 	c.mu.Lock()
 	for _, j := range group {
 		j.done = true
 	}
-	c.queue = c.queue[len(group):]
 	c.changed.Broadcast()
 	c.mu.Unlock()
 	return job.res, job.err
@@ -69,45 +106,50 @@ func (c *callEventCommitter) commit(ctx context.Context, s *Store, job *callEven
 
 // commitCallEvents writes a group of events in one transaction, each in a
 // savepoint so that one that fails leaves the others in, and sets every
-// job's result. If the commit itself fails, every job fails.
-func (s *Store) commitCallEvents(ctx context.Context, group []*callEventJob) {
-	fail := func(err error) {
+// job's result. It returns the commit's number for walFlusher.flush; if the
+// commit itself fails, every job fails and so does the call. skip moves the
+// live-event ids on by liveIDSkip first.
+func (s *Store) commitCallEvents(ctx context.Context, group []*callEventJob, skip bool) (uint64, error) {
+	fail := func(err error) (uint64, error) {
 		for _, j := range group {
 			j.res, j.err = CallEventResult{}, err
 		}
+		return 0, err
 	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		fail(internal(err, "starting transaction"))
-		return
+		return fail(internal(err, "starting transaction"))
 	}
 	defer tx.Rollback()
-	tx.leavesRegister = true
+	tx.callEvents = true
+	if skip {
+		if _, err := tx.ExecContext(ctx, `UPDATE sqlite_sequence SET seq = seq + ? WHERE name = 'call_events'`, liveIDSkip); err != nil {
+			return fail(internal(err, "moving live-event ids on"))
+		}
+	}
 	for _, j := range group {
 		if len(group) == 1 {
 			// Alone: the transaction is its savepoint.
 			if j.res, j.err = s.writeCallEvent(ctx, tx, j.in, j.parties, j.now); j.err != nil {
-				return
+				return 0, j.err
 			}
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT call_event`); err != nil {
-			fail(internal(err, "starting savepoint"))
-			return
+			return fail(internal(err, "starting savepoint"))
 		}
 		j.res, j.err = s.writeCallEvent(ctx, tx, j.in, j.parties, j.now)
 		if j.err != nil {
 			if _, err := tx.ExecContext(ctx, `ROLLBACK TO call_event`); err != nil {
-				fail(internal(err, "undoing a failed event"))
-				return
+				return fail(internal(err, "undoing a failed event"))
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `RELEASE call_event`); err != nil {
-			fail(internal(err, "releasing savepoint"))
-			return
+			return fail(internal(err, "releasing savepoint"))
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		fail(internal(err, "committing"))
+		return fail(internal(err, "committing"))
 	}
+	return tx.written, nil
 }

@@ -100,7 +100,9 @@ func TestCallEventGroupKeepsGoodEvents(t *testing.T) {
 		return &callEventJob{in: in, now: now}
 	}
 	group := []*callEventJob{job("good-1"), job("bad"), job("good-2")}
-	s.commitCallEvents(ctx, group)
+	if _, err := s.commitCallEvents(ctx, group, false); err != nil {
+		t.Fatal(err)
+	}
 	if group[0].err != nil || group[2].err != nil {
 		t.Fatalf("good events failed: %v, %v", group[0].err, group[2].err)
 	}

@@ -100,6 +100,21 @@ func (s *Store) parseParties(ctx context.Context, in CallEventInput) (parsedPart
 // acknowledged. A repeated delivery is reported as Duplicate and changes
 // nothing.
 func (s *Store) RecordCallEvent(ctx context.Context, in CallEventInput) (CallEventResult, error) {
+	return s.RecordAndPublishCallEvent(ctx, in, nil)
+}
+
+// RecordAndPublishCallEvent is RecordCallEvent that also hands the event's
+// live event to publish as soon as it is committed, so that the screens
+// need not wait for the flush to disk, which the return still waits for.
+// Events committed together are published in id order. publish is not
+// called for a duplicate or a refused event; it must not block.
+//
+// If the flush then fails, the screens have seen an event that is not
+// acknowledged; the telephone system delivers it again and it is found as
+// a duplicate, and acknowledged once a flush succeeds (none will, until a
+// restart: see walFlusher). Live-event ids skip ahead after a restart
+// (callEventCommitter), so an id shown before a power cut is never reused.
+func (s *Store) RecordAndPublishCallEvent(ctx context.Context, in CallEventInput, publish func(LiveEvent)) (CallEventResult, error) {
 	in.ExternalID = strings.TrimSpace(in.ExternalID)
 	if in.ExternalID == "" {
 		return CallEventResult{}, Errorf(CodeInvalid, "call_id", "no call id given")
@@ -129,7 +144,7 @@ func (s *Store) RecordCallEvent(ctx context.Context, in CallEventInput) (CallEve
 	if err != nil {
 		return CallEventResult{}, err
 	}
-	return s.callEvents.commit(ctx, s, &callEventJob{in: in, parties: parties, now: now})
+	return s.callEvents.commit(ctx, s, &callEventJob{in: in, parties: parties, now: now, publish: publish})
 }
 
 // writeCallEvent is RecordCallEvent's part inside the write transaction.

@@ -66,6 +66,9 @@ type Store struct {
 	catalogue catalogueCache
 	// recognitions remembers who is behind recently recognised numbers.
 	recognitions *recognitionCache
+	// flusher makes the writer's commits durable (wal_flush.go).
+	flusher *walFlusher
+	wal     *walFile
 }
 
 // Open opens (creating if needed) the register at cfg.Path and applies any
@@ -111,7 +114,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}
 		return nil
 	}}
-	write := sql.OpenDB(connector{driver: writer, dsn: base + "&_txlock=immediate"})
+	// The writer's commits are flushed to disk by the store (walFlusher),
+	// not inside SQLite's COMMIT, whatever cfg.Synchronous says.
+	writerDSN := strings.Replace(base, "&_synchronous="+sync, "&_synchronous=NORMAL", 1) + "&_txlock=immediate"
+	write := sql.OpenDB(connector{driver: writer, dsn: writerDSN})
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
@@ -119,8 +125,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		write.Close()
 		return nil, internal(fmt.Errorf("open %s: %w", cfg.Path, err), "opening database")
 	}
-	s := &Store{write: newPool(write), phone: cfg.Phone, now: now, recognitions: newRecognitionCache(cfg.RecognitionCache)}
-	s.write.committed = s.recognitions.changed
+	s := &Store{write: newPool(write), phone: cfg.Phone, now: now, recognitions: newRecognitionCache(cfg.RecognitionCache),
+		wal: &walFile{path: cfg.Path + "-wal"}}
+	s.flusher = newWALFlusher(nil)
+	if sync == "FULL" {
+		s.flusher = newWALFlusher(s.wal.sync)
+	}
+	s.write.committed = s.afterCommit
 	s.callEvents.changed.L = &s.callEvents.mu
 	if err := s.migrate(ctx); err != nil {
 		s.write.Close()
@@ -161,8 +172,27 @@ func (s *Store) Close() error {
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
 	}
-	errs = append(errs, s.write.Close())
+	errs = append(errs, s.write.Close(), s.wal.close())
 	return errors.Join(errs...)
+}
+
+// afterCommit runs after every commit of the writer (pool.committed). It
+// makes the recognition cache forget, unless only call events were written,
+// and flushes the commit to disk, unless it is a group of call events,
+// whose committer flushes them after publishing them.
+func (s *Store) afterCommit(t *txn) error {
+	if t == nil || !t.callEvents {
+		s.recognitions.changed()
+	}
+	n := s.flusher.wrote()
+	if t != nil && t.callEvents {
+		t.written = n
+		return nil
+	}
+	if err := s.flusher.flush(n); err != nil {
+		return internal(err, "saving")
+	}
+	return nil
 }
 
 // Phone returns the normaliser the register reads numbers with.
@@ -176,6 +206,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	if err := s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return internal(err, "database unreachable")
+	}
+	if err := s.flusher.failed(); err != nil {
+		return internal(err, "database can't be written to disk")
 	}
 	return nil
 }

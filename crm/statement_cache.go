@@ -22,10 +22,10 @@ type pool struct {
 	mu    sync.RWMutex
 	stmts map[string]compiled
 	// committed, if set, runs after every statement run outside a
-	// transaction and every transaction committed, except those that say
-	// they leave the register alone: the writer tells the recognition
-	// cache that what it remembers may be out of date.
-	committed func()
+	// transaction (with a nil txn) and every transaction committed, and its
+	// error is the commit's: the writer flushes the commit to disk and tells
+	// the recognition cache (Store.afterCommit).
+	committed func(*txn) error
 }
 
 // compiled is a statement in the cache.
@@ -129,13 +129,19 @@ func (p *pool) QueryRowContext(ctx context.Context, query string, args ...any) *
 
 // ExecContext runs query as (*sql.DB).ExecContext does, compiled once.
 func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if p.committed != nil {
-		defer p.committed()
-	}
+	var res sql.Result
+	var err error
 	if st := p.stmt(ctx, query, true); st != nil {
-		return st.ExecContext(ctx, args...)
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = p.DB.ExecContext(ctx, query, args...)
 	}
-	return p.DB.ExecContext(ctx, query, args...)
+	if err == nil && p.committed != nil {
+		if err := p.committed(nil); err != nil {
+			return nil, err
+		}
+	}
+	return res, err
 }
 
 // BeginTx starts a transaction whose statements come from the same cache.
@@ -173,9 +179,12 @@ type txn struct {
 	*sql.Tx
 	pool    *pool
 	pending []pendingStmt
-	// leavesRegister says the transaction writes nothing recognition reads
-	// (call events), so its commit need not run pool.committed.
-	leavesRegister bool
+	// callEvents marks a group of call events: it writes no table
+	// recognition reads, and its committer flushes it to disk itself, after
+	// publishing the events.
+	callEvents bool
+	// written is the commit's number for walFlusher.flush, once committed.
+	written uint64
 }
 
 type pendingStmt struct {
@@ -220,8 +229,8 @@ func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 // Commit commits, then compiles what the transaction ran uncached.
 func (t *txn) Commit() error {
 	err := t.Tx.Commit()
-	if t.pool.committed != nil && !t.leavesRegister {
-		t.pool.committed()
+	if err == nil && t.pool.committed != nil {
+		err = t.pool.committed(t)
 	}
 	t.compilePending()
 	return err

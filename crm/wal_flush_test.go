@@ -1,0 +1,196 @@
+package crm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/callcard/callcard/phone"
+)
+
+// TestAcknowledgedMeansFlushed checks the flusher's promise from outside:
+// when RecordCallEvent (or any other write) returns, a flush of the WAL
+// has completed that started after the write was committed. Each flush
+// notes the newest committed call event and organisation before it runs;
+// every write that returns must be at or below what a completed flush saw.
+func TestAcknowledgedMeansFlushed(t *testing.T) {
+	ctx := context.Background()
+	s := openInternalStore(t)
+	var mu sync.Mutex
+	var flushedEvent, flushedOrg int64
+	flushes := 0
+	realSync := s.flusher.sync
+	s.flusher.sync = func() error {
+		var event, org int64
+		if err := s.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM call_events`).Scan(&event); err != nil {
+			return err
+		}
+		if err := s.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM organisations`).Scan(&org); err != nil {
+			return err
+		}
+		if err := realSync(); err != nil {
+			return err
+		}
+		mu.Lock()
+		flushedEvent, flushedOrg = max(flushedEvent, event), max(flushedOrg, org)
+		flushes++
+		mu.Unlock()
+		return nil
+	}
+	check := func(what string, id int64, flushed *int64) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if id > *flushed {
+			return fmt.Errorf("%s %d acknowledged, but the flushes only covered up to %d", what, id, *flushed)
+		}
+		return nil
+	}
+
+	const senders, each = 8, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, senders*each+senders)
+	for g := range senders {
+		wg.Go(func() {
+			for i := range each {
+				res, err := s.RecordCallEvent(ctx, CallEventInput{ExternalID: fmt.Sprintf("c%d-%d", g, i),
+					Event: EventRinging, From: "06 12345678"})
+				if err == nil {
+					err = check("call event", res.Live.ID, &flushedEvent)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			org, err := s.CreateOrganisation(ctx, OrganisationInput{Name: fmt.Sprint("Org ", g)})
+			if err == nil {
+				err = check("organisation", org.ID, &flushedOrg)
+			}
+			if err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if flushes == 0 || flushes > senders*each+senders {
+		t.Errorf("%d flushes for %d commits", flushes, senders*each+senders)
+	}
+}
+
+// TestCallEventsPublishedBeforeFlush checks that screens get an event as
+// soon as it is committed, while the webhook's answer waits for the flush.
+func TestCallEventsPublishedBeforeFlush(t *testing.T) {
+	ctx := context.Background()
+	s := openInternalStore(t)
+	flushing, release := make(chan struct{}, 1), make(chan struct{})
+	realSync := s.flusher.sync
+	s.flusher.sync = func() error {
+		select {
+		case flushing <- struct{}{}:
+		default:
+		}
+		<-release
+		return realSync()
+	}
+	published := make(chan LiveEvent, 1)
+	returned := make(chan error, 1)
+	go func() {
+		_, err := s.RecordAndPublishCallEvent(ctx, CallEventInput{ExternalID: "c1", Event: EventRinging, From: "06 12345678"},
+			func(ev LiveEvent) { published <- ev })
+		returned <- err
+	}()
+	select {
+	case ev := <-published:
+		if ev.ExternalID != "c1" {
+			t.Errorf("published %+v", ev)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the event was not published while its flush was under way")
+	}
+	select {
+	case <-flushing:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the event was never flushed")
+	}
+	select {
+	case err := <-returned:
+		t.Fatalf("RecordAndPublishCallEvent returned (%v) before its flush finished", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if err := <-returned; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFailedFlushIsFinal checks that after a flush fails nothing more is
+// acknowledged: not the event, not its redelivery, not other writes, and
+// the health check says so.
+func TestFailedFlushIsFinal(t *testing.T) {
+	ctx := context.Background()
+	s := openInternalStore(t)
+	s.flusher.sync = func() error { return errors.New("injected I/O error") }
+	in := CallEventInput{ExternalID: "c1", Event: EventRinging, From: "06 12345678"}
+	if _, err := s.RecordCallEvent(ctx, in); ErrorCode(err) != CodeInternal {
+		t.Fatalf("event with a failed flush: %v, want an internal error", err)
+	}
+	if _, err := s.RecordCallEvent(ctx, in); ErrorCode(err) != CodeInternal {
+		t.Fatalf("redelivery after a failed flush: %v, want an internal error", err)
+	}
+	if _, err := s.CreateOrganisation(ctx, OrganisationInput{Name: "Acme BV"}); ErrorCode(err) != CodeInternal {
+		t.Fatalf("another write after a failed flush: %v, want an internal error", err)
+	}
+	s.flusher.sync = func() error { return nil } // the disk "recovers": too late
+	if _, err := s.RecordCallEvent(ctx, CallEventInput{ExternalID: "c2", Event: EventRinging}); ErrorCode(err) != CodeInternal {
+		t.Fatalf("event after the disk recovered: %v, want an internal error until a restart", err)
+	}
+	if err := s.Ping(ctx); err == nil {
+		t.Fatal("the health check passed after a failed flush")
+	}
+}
+
+// TestLiveIDsSkipAheadAfterRestart checks that live-event ids jump ahead
+// when a store starts recording, so an id published but lost to a power
+// cut is never given to a new event that a resuming screen would skip.
+func TestLiveIDsSkipAheadAfterRestart(t *testing.T) {
+	ctx := context.Background()
+	n, err := phone.New(phone.Config{DefaultRegion: "NL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "callcard.db")
+	record := func(id string) int64 {
+		t.Helper()
+		s, err := Open(ctx, Config{Path: path, Phone: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		res, err := s.RecordCallEvent(ctx, CallEventInput{ExternalID: id, Event: EventRinging})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A second event from the same store follows on without a gap.
+		next, err := s.RecordCallEvent(ctx, CallEventInput{ExternalID: id, Event: EventAnswered})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if next.Live.ID != res.Live.ID+1 {
+			t.Errorf("ids %d then %d from one store", res.Live.ID, next.Live.ID)
+		}
+		return next.Live.ID
+	}
+	first := record("c1")
+	second := record("c2")
+	if second < first+liveIDSkip {
+		t.Fatalf("after a restart the next id is %d; want at least %d + %d", second, first, liveIDSkip)
+	}
+}
