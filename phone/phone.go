@@ -45,7 +45,9 @@ type Number struct {
 	// so callers can show or log what the PBX actually sent.
 	Raw string
 	// E164 is the canonical form, e.g. "+31612345678"; it is the key to
-	// match callers on. Empty when Withheld or Internal.
+	// match callers on. Empty when Withheld or Internal. It is written as
+	// libphonenumber writes E.164, which for a few national numbers it
+	// accepts (German ones) runs to 16 digits, one more than E.164 allows.
 	E164 string
 	// National is the national format for display, e.g. "06 12345678" or
 	// "020 555 1234"; for an internal number, its digits ("201").
