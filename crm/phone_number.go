@@ -83,7 +83,8 @@ func ParseNumberList(field, s string) ([]NumberInput, error) {
 // normaliseForStorage normalises a number to be written. Withheld and internal
 // numbers can't identify anyone from outside, so they are refused.
 func normaliseForStorage(n *phone.Normaliser, field string, in NumberInput, fallback Label) (PhoneNumber, error) {
-	num, err := n.Normalise(in.Raw)
+	// Only the E.164 form and the kind are stored or used.
+	num, err := n.Canonical(in.Raw)
 	if err != nil {
 		return PhoneNumber{}, &Error{Code: CodeInvalid, Field: field, Message: err.Error(), Err: err}
 	}

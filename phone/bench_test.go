@@ -37,6 +37,23 @@ func BenchmarkNormalise(b *testing.B) {
 	}
 }
 
+// BenchmarkCanonical is BenchmarkNormalise's parsing without the display
+// fields, as importers store numbers.
+func BenchmarkCanonical(b *testing.B) {
+	n, err := phone.New(phone.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, in := range []string{"06 12345678", "+31 (0)20 555 1234", "31612345678"} {
+		b.Run(in, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sink, _ = n.Canonical(in)
+			}
+		})
+	}
+}
+
 // BenchmarkNormaliseSIP covers SIP From/P-Asserted-Identity values, which
 // need the URI and display-name cleanup before parsing.
 func BenchmarkNormaliseSIP(b *testing.B) {

@@ -27,6 +27,15 @@ func FuzzNormalise(f *testing.F) {
 		if u, uerr := uncached.Normalise(in); u != n || (uerr == nil) != (err == nil) {
 			t.Fatalf("Normalise(%q) = %+v, %v with the cache, %+v, %v without", in, n, err, u, uerr)
 		}
+		// Canonical is Normalise without the display fields.
+		c, cerr := uncached.Canonical(in)
+		want := n
+		if !n.Internal {
+			want.National, want.Region = "", ""
+		}
+		if c != want || (cerr == nil) != (err == nil) {
+			t.Fatalf("Canonical(%q) = %+v, %v; Normalise gave %+v, %v", in, c, cerr, n, err)
+		}
 		if err != nil {
 			var pe *phone.Error
 			if !errors.As(err, &pe) || pe.Reason == "" || err.Error() == "" {

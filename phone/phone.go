@@ -213,7 +213,22 @@ func (n *Normaliser) Normalise(raw string) (Number, error) {
 	return num, err
 }
 
+// Canonical is Normalise for storing a number rather than showing it: the
+// Number has no National form (except for an internal extension, whose
+// digits it is) and no Region, and the input is not remembered. Importers
+// use it: formatting a number for display costs about a quarter of parsing
+// it, and every number of a file is new, so remembering them would only
+// push out the numbers that do come back.
+func (n *Normaliser) Canonical(raw string) (Number, error) {
+	return n.parse(raw, false)
+}
+
 func (n *Normaliser) normalise(raw string) (Number, error) {
+	return n.parse(raw, true)
+}
+
+// parse normalises raw; display adds the national form and the region.
+func (n *Normaliser) parse(raw string, display bool) (Number, error) {
 	if len(raw) > maxInputBytes {
 		return Number{Raw: raw, Kind: KindUnknown}, newError(raw, ReasonTooLong, "longer than "+strconv.Itoa(maxInputBytes)+" bytes")
 	}
@@ -297,18 +312,19 @@ func (n *Normaliser) normalise(raw string) (Number, error) {
 		return fail, parseFailure(s, err, num)
 	}
 
-	region := phonenumbers.GetRegionCodeForNumber(num)
-	if len(region) != 2 || region == phonenumbers.UNKNOWN_REGION {
-		region = ""
-	}
-	return Number{
+	out := Number{
 		Raw:       s,
 		E164:      phonenumbers.Format(num, phonenumbers.E164),
-		National:  phonenumbers.Format(num, phonenumbers.NATIONAL),
 		Kind:      kindOf(typ),
-		Region:    region,
 		Extension: ext,
-	}, nil
+	}
+	if display {
+		out.National = phonenumbers.Format(num, phonenumbers.NATIONAL)
+		if region := phonenumbers.GetRegionCodeForNumber(num); len(region) == 2 && region != phonenumbers.UNKNOWN_REGION {
+			out.Region = region
+		}
+	}
+	return out, nil
 }
 
 // retryInternational handles digit strings that are not valid nationally but
