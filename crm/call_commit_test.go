@@ -14,16 +14,28 @@ import (
 
 func openInternalStore(t *testing.T) *Store {
 	t.Helper()
+	return storeOpener(t)()
+}
+
+// storeOpener returns a function that opens stores on one file under
+// t.TempDir(), as a server and a process beside it (or a restarted server)
+// would; each is closed when the test ends.
+func storeOpener(t *testing.T) func() *Store {
+	t.Helper()
 	n, err := phone.New(phone.Config{DefaultRegion: "NL"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(context.Background(), Config{Path: filepath.Join(t.TempDir(), "callcard.db"), Phone: n})
-	if err != nil {
-		t.Fatal(err)
+	path := filepath.Join(t.TempDir(), "callcard.db")
+	return func() *Store {
+		t.Helper()
+		s, err := Open(context.Background(), Config{Path: path, Phone: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
 	}
-	t.Cleanup(func() { s.Close() })
-	return s
 }
 
 func countRows(t *testing.T, s *Store, table string) int {

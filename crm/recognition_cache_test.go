@@ -3,7 +3,6 @@ package crm
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -15,20 +14,7 @@ import (
 // process (the command line) writing beside it.
 func openCacheTestStores(t *testing.T) (server, cli *Store) {
 	t.Helper()
-	ctx := context.Background()
-	n, err := phone.New(phone.Config{DefaultRegion: "NL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "callcard.db")
-	open := func() *Store {
-		s, err := Open(ctx, Config{Path: path, Phone: n})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
+	open := storeOpener(t)
 	return open(), open()
 }
 

@@ -2,11 +2,8 @@ package crm
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/callcard/callcard/phone"
 )
 
 // TestTokenRevocation checks how fast a revoked token stops working: at
@@ -14,19 +11,7 @@ import (
 // revoked by another process (another store on the same file).
 func TestTokenRevocation(t *testing.T) {
 	ctx := context.Background()
-	n, err := phone.New(phone.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "callcard.db")
-	open := func() *Store {
-		s, err := Open(ctx, Config{Path: path, Phone: n})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
+	open := storeOpener(t)
 	server, cli := open(), open()
 	server.tokens.trust = 100 * time.Millisecond
 

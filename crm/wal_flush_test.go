@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/callcard/callcard/phone"
 )
 
 // TestAcknowledgedMeansFlushed checks the flusher's promise from outside:
@@ -162,18 +159,11 @@ func TestFailedFlushIsFinal(t *testing.T) {
 // cut is never given to a new event that a resuming screen would skip.
 func TestLiveIDsSkipAheadAfterRestart(t *testing.T) {
 	ctx := context.Background()
-	n, err := phone.New(phone.Config{DefaultRegion: "NL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "callcard.db")
+	open := storeOpener(t)
 	record := func(id string) int64 {
 		t.Helper()
-		s, err := Open(ctx, Config{Path: path, Phone: n})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		s := open()
+		defer s.Close() // the restart: closed before the next one opens
 		res, err := s.RecordCallEvent(ctx, CallEventInput{ExternalID: id, Event: EventRinging})
 		if err != nil {
 			t.Fatal(err)

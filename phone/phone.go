@@ -200,12 +200,12 @@ func Normalise(raw string) (Number, error) {
 // Number then has only Raw and Kind set.
 func (n *Normaliser) Normalise(raw string) (Number, error) {
 	if n.cache == nil {
-		return n.normalise(raw)
+		return n.normalise(raw, true)
 	}
 	if num, ok := n.cache.get(raw); ok {
 		return num, nil
 	}
-	num, err := n.normalise(raw)
+	num, err := n.normalise(raw, true)
 	if err == nil {
 		// Only numbers: remembering garbage would let it push them out.
 		n.cache.put(raw, num)
@@ -220,15 +220,11 @@ func (n *Normaliser) Normalise(raw string) (Number, error) {
 // it, and every number of a file is new, so remembering them would only
 // push out the numbers that do come back.
 func (n *Normaliser) Canonical(raw string) (Number, error) {
-	return n.parse(raw, false)
+	return n.normalise(raw, false)
 }
 
-func (n *Normaliser) normalise(raw string) (Number, error) {
-	return n.parse(raw, true)
-}
-
-// parse normalises raw; display adds the national form and the region.
-func (n *Normaliser) parse(raw string, display bool) (Number, error) {
+// normalise parses raw; display adds the national form and the region.
+func (n *Normaliser) normalise(raw string, display bool) (Number, error) {
 	if len(raw) > maxInputBytes {
 		return Number{Raw: raw, Kind: KindUnknown}, newError(raw, ReasonTooLong, "longer than "+strconv.Itoa(maxInputBytes)+" bytes")
 	}
