@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -78,32 +77,33 @@ func (s *Server) events(c echo.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case ev, ok := <-sub.C:
+		case f, ok := <-sub.C:
 			if !ok {
 				// Dropped for falling behind, or shutting down: the screen
 				// reconnects and resumes from its last id.
 				return nil
 			}
-			if ev.ID <= last {
-				continue
-			}
-			if last >= 0 && ev.ID > last+1 {
-				// Requests publish after their commit and can overtake each
-				// other, so an event may come before an earlier one; skipping
-				// that one later would lose it. One writer commits events in
-				// id order, so all up to ev.ID are stored: send them in order.
-				if !s.catchUp(ctx, w, &last, ev.ID) {
+			// Send what else is already waiting with this event and flush
+			// once: under load, events come in groups (one commit), and a
+			// flush is a system call per screen.
+			for sent := 1; ; sent++ {
+				if !s.sendLive(ctx, w, &last, f) {
 					return nil
 				}
-				if ev.ID <= last {
-					w.Flush()
-					continue
+				if sent == maxUnflushed {
+					break
+				}
+				select {
+				case f = <-sub.C:
+				default:
+					f = nil
+				}
+				if f == nil {
+					// Nothing waiting, or the channel was closed, which the
+					// next receive sees.
+					break
 				}
 			}
-			if err := writeEvent(w, ev); err != nil {
-				return nil
-			}
-			last = ev.ID
 			w.Flush()
 		case <-heartbeat.C:
 			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil {
@@ -112,6 +112,41 @@ func (s *Server) events(c echo.Context) error {
 			w.Flush()
 		}
 	}
+}
+
+// maxUnflushed is the most waiting events a stream writes before it
+// flushes, so that a screen that fell behind still sees progress.
+const maxUnflushed = 64
+
+// sendLive writes a published event unless the screen has it already,
+// first the stored events it overtook; false means the stream is broken.
+func (s *Server) sendLive(ctx context.Context, w *echo.Response, last *int64, f *LiveFrame) bool {
+	id := f.Event.ID
+	if id <= *last {
+		return true
+	}
+	if *last >= 0 && id > *last+1 {
+		// Requests publish after their commit and can overtake each
+		// other, so an event may come before an earlier one; skipping
+		// that one later would lose it. One writer commits events in id
+		// order, so all up to this id are stored: send them in order.
+		if !s.catchUp(ctx, w, last, id) {
+			return false
+		}
+		if id <= *last {
+			return true
+		}
+	}
+	frame, err := f.Frame()
+	if err != nil {
+		s.log.Error("encoding a live event", "err", err)
+		return false
+	}
+	if _, err := w.Write(frame); err != nil {
+		return false
+	}
+	*last = id
+	return true
 }
 
 // catchUp writes the stored events after *last up to and including upTo,
@@ -158,12 +193,12 @@ func lastEventID(c echo.Context) (int64, error) {
 	return id, nil
 }
 
-// writeEvent writes one "event: call" frame.
+// writeEvent writes one stored event as an "event: call" frame.
 func writeEvent(w *echo.Response, ev crm.LiveEvent) error {
-	data, err := json.Marshal(ev)
+	frame, err := encodeFrame(ev)
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "id: %d\nevent: call\ndata: %s\n\n", ev.ID, data)
+	_, err = w.Write(frame)
 	return err
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -35,6 +36,38 @@ func TestEventsOvertaken(t *testing.T) {
 		got := nextCall(t, stream)
 		if got.ID != fmt.Sprint(evs[i].ID) {
 			t.Fatalf("event %d: got id %s, want %d", i, got.ID, evs[i].ID)
+		}
+	}
+}
+
+// TestEventsBurst: a stream writes the events waiting for it together and
+// flushes once, at most maxUnflushed at a time; a burst of more than that
+// must still arrive whole, in order, each frame with its own event.
+func TestEventsBurst(t *testing.T) {
+	ts := newTestServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stream := ts.openStream(t, ctx, "")
+	const n = 150 // more than two batches, fewer than a screen's buffer
+	var evs []crm.LiveEvent
+	for i := range n {
+		res, err := ts.store.RecordCallEvent(ctx, crm.CallEventInput{ExternalID: fmt.Sprint("b", i), Event: crm.EventRinging, From: "0612345678"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, res.Live)
+	}
+	for _, ev := range evs {
+		ts.hub.Publish(ev)
+	}
+	for i, want := range evs {
+		got := nextCall(t, stream)
+		var body crm.LiveEvent
+		if err := json.Unmarshal([]byte(got.Data), &body); err != nil {
+			t.Fatalf("event %d: %v in %q", i, err, got.Data)
+		}
+		if got.ID != fmt.Sprint(want.ID) || body.ID != want.ID || body.ExternalID != want.ExternalID {
+			t.Fatalf("event %d: got id %s (data id %d, call %q), want %d (call %q)", i, got.ID, body.ID, body.ExternalID, want.ID, want.ExternalID)
 		}
 	}
 }

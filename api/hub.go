@@ -1,6 +1,8 @@
 package api
 
 import (
+	"encoding/json"
+	"strconv"
 	"sync"
 
 	"github.com/callcard/callcard/crm"
@@ -22,7 +24,38 @@ type Hub struct {
 
 // Subscription is one listening screen.
 type Subscription struct {
-	C chan crm.LiveEvent // closed when dropped or when the hub closes
+	C chan *LiveFrame // closed when dropped or when the hub closes
+}
+
+// LiveFrame is one published event on its way to every screen. Its
+// Server-Sent Events frame is encoded once, by the first screen that sends
+// it, rather than once per screen, and not by Publish, which runs while the
+// committing webhook holds the writer.
+type LiveFrame struct {
+	Event crm.LiveEvent
+	once  sync.Once
+	frame []byte
+	err   error
+}
+
+// Frame returns the event as one "event: call" frame.
+func (f *LiveFrame) Frame() ([]byte, error) {
+	f.once.Do(func() { f.frame, f.err = encodeFrame(f.Event) })
+	return f.frame, f.err
+}
+
+// encodeFrame writes ev as one "event: call" frame.
+func encodeFrame(ev crm.LiveEvent) ([]byte, error) {
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, len(data)+48)
+	b = append(b, "id: "...)
+	b = strconv.AppendInt(b, ev.ID, 10)
+	b = append(b, "\nevent: call\ndata: "...)
+	b = append(b, data...)
+	return append(b, "\n\n"...), nil
 }
 
 // NewHub makes a hub; onCount may be nil.
@@ -40,7 +73,7 @@ func (h *Hub) Subscribe() *Subscription {
 	if h.closed {
 		return nil
 	}
-	s := &Subscription{C: make(chan crm.LiveEvent, SubscriberBuffer)}
+	s := &Subscription{C: make(chan *LiveFrame, SubscriberBuffer)}
 	h.subs[s] = struct{}{}
 	h.onCount(len(h.subs))
 	return s
@@ -60,11 +93,12 @@ func (h *Hub) Unsubscribe(s *Subscription) {
 // Publish hands ev to every subscriber without ever blocking: one whose
 // buffer is full is dropped.
 func (h *Hub) Publish(ev crm.LiveEvent) {
+	f := &LiveFrame{Event: ev}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s := range h.subs {
 		select {
-		case s.C <- ev:
+		case s.C <- f:
 		default:
 			close(s.C)
 			delete(h.subs, s)
