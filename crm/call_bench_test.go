@@ -1,0 +1,49 @@
+package crm_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/callcard/callcard/crm"
+	"github.com/callcard/callcard/phone"
+)
+
+// BenchmarkRecordCallEvent measures what one ringing call costs the single
+// writer: the duplicate check, the call, the event and the history entry of
+// a recognised caller, committed alone. The commit is not flushed to disk
+// (sync normal), so the figure is the writer's own work, which at 1,000
+// calls a second decides how long events queue for it
+// (docs/performance.md):
+//
+//	go test ./crm -run '^$' -bench 'RecordCallEvent$' -benchtime 20000x
+//	CALLCARD_BENCH_CONTACTS=100000 go test ./crm -run '^$' -bench 'RecordCallEvent$' -benchtime 20000x
+func BenchmarkRecordCallEvent(b *testing.B) {
+	n := benchContacts(b)
+	ctx := context.Background()
+	s := openStoreWith(b, phone.Config{DefaultRegion: "NL"}, func(c *crm.Config) {
+		c.Synchronous = "NORMAL"
+		c.Now = time.Now
+	})
+	g := crm.NewSynthetic(n, 42)
+	if _, err := crm.SeedSynthetic(ctx, s, g, crm.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	callers := g.Samples(crm.MatchContact, 4096)
+	// Check the callers once, outside the timing: unrecognised callers get
+	// no history entry and would measure less.
+	res, err := s.RecordCallEvent(ctx, crm.CallEventInput{ExternalID: "check", Event: crm.EventRinging, From: callers[0]})
+	if err != nil || res.Call.ContactID == 0 {
+		b.Fatalf("caller %q: contact %d, %v", callers[0], res.Call.ContactID, err)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := s.RecordCallEvent(ctx, crm.CallEventInput{ExternalID: "b" + strconv.Itoa(i), Event: crm.EventRinging,
+			From: callers[i%len(callers)], To: "020 555 0100"}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
