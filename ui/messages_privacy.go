@@ -4,6 +4,7 @@ package ui
 func englishPrivacy() map[string]string {
 	return map[string]string{
 		"priv.title":         "Privacy",
+		"priv.about":         "find a person, then download or erase everything the register holds about them.",
 		"priv.audit.title":   "Audit log",
 		"priv.audit.about":   "Who opened caller cards, changed clients, erased or exported a person, and managed users and tokens. People are shown by number only.",
 		"priv.audit.when":    "When",
@@ -67,6 +68,7 @@ func englishPrivacy() map[string]string {
 func dutchPrivacy() map[string]string {
 	return map[string]string{
 		"priv.title":         "Privacy",
+		"priv.about":         "zoek een persoon op en download of wis alles wat het register over die persoon bewaart.",
 		"priv.audit.title":   "Auditlog",
 		"priv.audit.about":   "Wie bellerskaarten opende, klanten wijzigde, een persoon wiste of zijn gegevens downloadde, en gebruikers en tokens beheerde. Personen staan er alleen met hun nummer in.",
 		"priv.audit.when":    "Wanneer",

@@ -597,3 +597,33 @@ func regReadAll(t *testing.T, resp *http.Response) string {
 	}
 	return string(b)
 }
+
+// TestAdminNavigation: every admin page leads to every other one, and marks
+// the page it is on, so an admin never has to go back to the index.
+func TestAdminNavigation(t *testing.T) {
+	a := newApp(t)
+	ada := regUser(t, a, "ada", crm.RoleAdmin)
+	pages := []string{"/admin/employees", "/admin/services", "/admin/users", "/admin/tokens", "/admin/privacy", "/admin/audit"}
+	for _, page := range pages {
+		status, body := ada.get(page)
+		if status != http.StatusOK {
+			t.Fatalf("%s: status %d", page, status)
+		}
+		nav := regBetween(body, `<nav class="subnav"`, "</nav>")
+		for _, other := range append([]string{"/admin"}, pages...) {
+			if !strings.Contains(nav, `href="`+other+`"`) {
+				t.Errorf("%s: the admin navigation has no link to %s:\n%s", page, other, nav)
+			}
+		}
+		if current := regBetween(nav, `href="`+page+`"`, ">"); !strings.Contains(current, `aria-current="page"`) || strings.Count(nav, "aria-current") != 1 {
+			t.Errorf("%s: the navigation does not mark this page, and only it, as current:\n%s", page, nav)
+		}
+	}
+	_, index := ada.get("/admin")
+	for _, page := range pages {
+		item := regBetween(index, `<a href="`+page+`">`, "</li>")
+		if !strings.Contains(item, "— ") {
+			t.Errorf("the admin index does not say what %s is for: %q", page, item)
+		}
+	}
+}
