@@ -221,3 +221,43 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 	t.Logf("screenshot: %s", path)
 }
+
+// TestBrowserConsoleOpensUnderWay: a receptionist who opens (or reloads)
+// the console while calls are under way gets their cards, as a screen open
+// all along has them, and the live stream carries on from there.
+func TestBrowserConsoleOpensUnderWay(t *testing.T) {
+	a := newApp(t)
+	a.seedClient(t)
+	ctx := context.Background()
+	anna := a.addUser(t, "anna", "Anna de Boer", crm.RoleReceptionist)
+	annaUser, err := a.store.UserByUsername(ctx, "anna")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	a.ring(t, "u-ringing", "0612345678")
+	a.ring(t, "u-mine", "0612345678") // Anna took it, it ended, her notes are not done
+	mine := callID(t, a, "u-mine")
+	if _, err := a.store.TakeCall(ctx, mine, annaUser.EmployeeID); err != nil {
+		t.Fatal(err)
+	}
+	a.ring(t, "u-ended", "0612345678")
+	for _, ref := range []string{"u-mine", "u-ended"} {
+		if _, err := a.store.RecordCallEvent(ctx, crm.CallEventInput{ExternalID: ref, Event: crm.EventEnded}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	bctx := browser(t)
+	signIn(t, bctx, a, "anna", anna)
+	cardText(t, bctx, callID(t, a, "u-ringing"))
+	cardText(t, bctx, mine)
+	ended := `[data-stack] [data-card="` + itoa(callID(t, a, "u-ended")) + `"]`
+	if present, _ := chromedp.Run(bctx, chromedp.Evaluate[bool](`!!document.querySelector('`+ended+`')`)); present {
+		t.Error("the console opened with the card of a call that ended and is not Anna's")
+	}
+
+	// The stream carries on: the next call pops up as usual.
+	a.ring(t, "u-next", "0612345678")
+	cardText(t, bctx, callID(t, a, "u-next"))
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -13,15 +14,69 @@ import (
 
 // console is the receptionist's screen: ringing calls stack on the left,
 // today's calls on the right, live over Server-Sent Events.
+//
+// A screen opened (or reloaded) while calls are under way starts with their
+// cards, and its live stream resumes from the newest event committed before
+// the page was read, so that nothing that happens in between is missed.
 func (s *Server) console(c echo.Context) error {
+	last, err := s.cfg.Store.LastLiveEventID(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	calls, err := s.todaysCallRows(c)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "console", callsData{Calls: calls})
+	me := sessionOf(c).User.EmployeeID
+	now := s.cfg.Now()
+	var open []int64
+	for i := len(calls) - 1; i >= 0; i-- { // oldest first: each new card goes on top
+		if stillOpen(calls[i].Call, me, now) {
+			open = append(open, calls[i].ID)
+		}
+	}
+	return s.render(c, http.StatusOK, "console", callsData{Calls: calls, LastEventID: last, Open: open})
 }
 
-type callsData struct{ Calls []callRow }
+// How long a call without a later event counts as still ringing, or still
+// under way once answered, for a screen that opens: telephone systems do
+// not always report the end of a call.
+const (
+	stillRingingFor  = 2 * time.Minute
+	stillAnsweredFor = time.Hour
+)
+
+// stillOpen tells whether a screen that opens now shows call's card, as a
+// screen open all along would: it rings or is being answered, or the
+// receptionist me took it and has not marked it handled.
+func stillOpen(call crm.Call, me int64, now time.Time) bool {
+	if !call.HandledAt.IsZero() {
+		return false
+	}
+	if me != 0 && call.TakenByID == me {
+		return true
+	}
+	since := call.RingingAt
+	if since.IsZero() {
+		since = call.CreatedAt
+	}
+	switch call.Status {
+	case crm.CallRinging:
+		return now.Sub(since) <= stillRingingFor
+	case crm.CallAnswered:
+		return now.Sub(since) <= stillAnsweredFor
+	default:
+		return false
+	}
+}
+
+type callsData struct {
+	Calls []callRow
+	// LastEventID is where the screen's live stream starts; Open are the
+	// calls whose cards it loads at once, oldest first (console page only).
+	LastEventID int64
+	Open        []int64
+}
 
 // callRow is one line in today's calls.
 type callRow struct {

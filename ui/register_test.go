@@ -6,8 +6,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/callcard/callcard/crm"
 )
@@ -625,5 +627,57 @@ func TestAdminNavigation(t *testing.T) {
 		if !strings.Contains(item, "— ") {
 			t.Errorf("the admin index does not say what %s is for: %q", page, item)
 		}
+	}
+}
+
+// TestConsoleOpenCalls: the calls whose cards the console opens with. A
+// call that rang minutes ago without a later event has stopped ringing
+// (telephone systems do not always say so); an answered one is still under
+// way for an hour; a handled one is done.
+func TestConsoleOpenCalls(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	now := time.Now()
+	record := func(ref string, event crm.CallEvent, ago time.Duration) int64 {
+		t.Helper()
+		res, err := a.store.RecordCallEvent(ctx, crm.CallEventInput{ExternalID: ref, Event: event, From: "0612345678", OccurredAt: now.Add(-ago)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Call.ID
+	}
+	ringing := record("ringing", crm.EventRinging, 10*time.Second)
+	stale := record("stale", crm.EventRinging, 10*time.Minute)
+	record("answered", crm.EventRinging, 10*time.Minute)
+	answered := record("answered", crm.EventAnswered, 9*time.Minute)
+	record("ended", crm.EventRinging, 20*time.Second)
+	ended := record("ended", crm.EventEnded, 5*time.Second)
+	handled := record("handled", crm.EventRinging, 5*time.Second)
+	a.addUser(t, "bram", "Bram Jansen", crm.RoleReceptionist)
+	bram, err := a.store.UserByUsername(ctx, "bram")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.HandleCall(ctx, handled, bram.EmployeeID); err != nil {
+		t.Fatal(err)
+	}
+
+	fatima := regUser(t, a, "fatima", crm.RoleReceptionist)
+	status, body := fatima.get("/")
+	if status != http.StatusOK {
+		t.Fatalf("console: status %d", status)
+	}
+	open := strings.Fields(regBetween(body, `data-open="`, `"`))
+	// In the order callcard heard of them, so the newest ends on top.
+	want := []string{strconv.FormatInt(ringing, 10), strconv.FormatInt(answered, 10)}
+	if strings.Join(open, " ") != strings.Join(want, " ") {
+		t.Errorf("the console opens with calls %v, want %v (stale %d, ended %d, handled %d)", open, want, stale, ended, handled)
+	}
+	last, err := a.store.LastLiveEventID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if events := regBetween(body, `data-events="`, `"`); events != "/api/v1/events?last_event_id="+strconv.FormatInt(last, 10) {
+		t.Errorf("the live stream starts at %q, want after event %d", events, last)
 	}
 }

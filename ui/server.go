@@ -24,6 +24,7 @@ type Store interface {
 	CallByRef(ctx context.Context, ref string) (crm.Call, error)
 	CardForCall(ctx context.Context, call crm.Call) (crm.Card, error)
 	TodaysCalls(ctx context.Context, loc *time.Location, limit int) ([]crm.CallSummary, error)
+	LastLiveEventID(ctx context.Context) (int64, error)
 	TakeCall(ctx context.Context, callID, employeeID int64) (crm.LiveEvent, error)
 	HandleCall(ctx context.Context, callID, employeeID int64) (crm.LiveEvent, error)
 

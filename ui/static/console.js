@@ -120,9 +120,11 @@
     refreshToday();
   }
 
-  function connect() {
+  // The stream starts after the newest event the page was rendered with, so
+  // events of the moments in between are not missed.
+  function connect(url) {
     var status = $("[data-live-status]");
-    var source = new EventSource("/api/v1/events");
+    var source = new EventSource(url);
     source.addEventListener("open", function () {
       status.textContent = texts.live;
       status.classList.add("on");
@@ -221,6 +223,13 @@
     document.addEventListener("click", onClick);
     document.addEventListener("input", onInput);
     document.addEventListener("keydown", onKey);
-    connect();
+    // Cards of calls under way when the page was rendered, oldest first so
+    // the newest ends on top; then the live stream.
+    var open = (consoleEl.getAttribute("data-open") || "").split(" ").filter(Boolean);
+    open.reduce(function (done, id) {
+      return done.then(function () { return loadCard(id).catch(function () { /* gone since: skip it */ }); });
+    }, Promise.resolve()).then(function () {
+      connect(consoleEl.getAttribute("data-events") || "/api/v1/events");
+    });
   });
 })();
