@@ -106,6 +106,12 @@ func (s *Server) events(c echo.Context) error {
 			}
 			w.Flush()
 		case <-heartbeat.C:
+			// A token revoked, or a user signed out or disabled, since the
+			// stream opened loses it here rather than when it next
+			// reconnects: streams stay open all day.
+			if _, err := s.authenticate(c); err != nil {
+				return nil
+			}
 			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil {
 				return nil
 			}

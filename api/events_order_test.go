@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/callcard/callcard/crm"
 )
@@ -68,6 +69,29 @@ func TestEventsBurst(t *testing.T) {
 		}
 		if got.ID != fmt.Sprint(want.ID) || body.ID != want.ID || body.ExternalID != want.ExternalID {
 			t.Fatalf("event %d: got id %s (data id %d, call %q), want %d (call %q)", i, got.ID, body.ID, body.ExternalID, want.ID, want.ExternalID)
+		}
+	}
+}
+
+// TestEventsEndWhenTokenRevoked: an open stream stops carrying callers'
+// names soon after its token is revoked, not only when it reconnects.
+func TestEventsEndWhenTokenRevoked(t *testing.T) {
+	ts := newTestServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stream := ts.openStream(t, ctx, "")
+	if err := ts.store.RevokeToken(ctx, "test pbx"); err != nil {
+		t.Fatal(err)
+	}
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case _, ok := <-stream:
+			if !ok {
+				return // closed by the server
+			}
+		case <-timeout:
+			t.Fatal("the stream is still open 10 s after its token was revoked")
 		}
 	}
 }
