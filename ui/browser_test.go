@@ -2,11 +2,13 @@ package ui_test
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -260,4 +262,66 @@ func TestBrowserConsoleOpensUnderWay(t *testing.T) {
 	// The stream carries on: the next call pops up as usual.
 	a.ring(t, "u-next", "0612345678")
 	cardText(t, bctx, callID(t, a, "u-next"))
+}
+
+// TestBrowserConsoleSignedOut: a console whose user is disabled (or whose
+// sign-in ends) does not sit there quietly without calls: its live stream
+// ends, and the screen goes to the sign-in page.
+func TestBrowserConsoleSignedOut(t *testing.T) {
+	a := newApp(t)
+	anna := a.addUser(t, "anna", "Anna de Boer", crm.RoleReceptionist)
+	ctx := browser(t)
+	signIn(t, ctx, a, "anna", anna)
+	u, err := a.store.UserByUsername(context.Background(), "anna")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.SetUserDisabled(context.Background(), u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	// Polled from here, not in the page: the page is left mid-poll.
+	var where string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if where, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`)); where == "/login" {
+			return
+		}
+	}
+	t.Fatalf("the console of a disabled user is still at %q after 20 s, not at the sign-in page", where)
+}
+
+// TestBrowserConsoleReconnects: when the server answers the live stream
+// with an error, as a proxy does while callcard restarts, the browser gives
+// up on the stream for good; the console connects again once it can, and
+// shows the calls that rang in the meantime.
+func TestBrowserConsoleReconnects(t *testing.T) {
+	var down atomic.Bool
+	a := newAppServing(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if down.Load() && r.URL.Path == "/api/v1/events" {
+				http.Error(w, "restarting", http.StatusBadGateway)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	a.seedClient(t)
+	anna := a.addUser(t, "anna", "Anna de Boer", crm.RoleReceptionist)
+	ctx := browser(t)
+	signIn(t, ctx, a, "anna", anna)
+
+	down.Store(true)
+	a.CloseClientConnections() // the stream drops; the browser's own retry gets the 502
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.querySelector("[data-live-status]").classList.contains("on")`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the console still says it is live: %v", err)
+	}
+	a.ring(t, "r-1", "0612345678") // rings while the screen is cut off
+	time.Sleep(1500 * time.Millisecond)
+	down.Store(false)
+	cardText(t, ctx, callID(t, a, "r-1"))
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(css(`[data-live-status].on`))); err != nil {
+		t.Fatalf("the console did not come back live: %v", err)
+	}
+	a.ring(t, "r-2", "0612345678")
+	cardText(t, ctx, callID(t, a, "r-2"))
 }

@@ -29,6 +29,13 @@ type app struct {
 
 func newApp(t testing.TB) *app {
 	t.Helper()
+	return newAppServing(t, nil)
+}
+
+// newAppServing is newApp with the server's handler wrapped by wrap (nil:
+// none), for tests that make the network misbehave.
+func newAppServing(t testing.TB, wrap func(http.Handler) http.Handler) *app {
+	t.Helper()
 	ctx := context.Background()
 	n, err := phone.New(phone.Config{DefaultRegion: "NL"})
 	if err != nil {
@@ -55,7 +62,11 @@ func newApp(t testing.TB) *app {
 			u, ok := console.UserOf(c)
 			return api.Principal{Kind: "user", Name: u.Username, Role: u.Role, EmployeeID: u.EmployeeID}, ok
 		}})
-	srv := httptest.NewServer(e)
+	var h http.Handler = e
+	if wrap != nil {
+		h = wrap(e)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		hub.Close()
 		srv.Close()

@@ -677,7 +677,7 @@ func TestConsoleOpenCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if events := regBetween(body, `data-events="`, `"`); events != "/api/v1/events?last_event_id="+strconv.FormatInt(last, 10) {
-		t.Errorf("the live stream starts at %q, want after event %d", events, last)
+	if from := regBetween(body, `data-last-event-id="`, `"`); from != strconv.FormatInt(last, 10) {
+		t.Errorf("the live stream starts after event %q, want %d", from, last)
 	}
 }

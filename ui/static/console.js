@@ -121,20 +121,40 @@
   }
 
   // The stream starts after the newest event the page was rendered with, so
-  // events of the moments in between are not missed.
-  function connect(url) {
+  // events of the moments in between are not missed. The browser reconnects
+  // by itself after a dropped connection, resuming with Last-Event-ID, but
+  // gives up for good when the server answers with an error: a sign-in that
+  // expired or was revoked (401), or a restart behind a proxy (502, 503).
+  // A console left open all day must not go quiet without a word, so after
+  // that it checks the sign-in (a 401 goes to the sign-in page) and connects
+  // again, from the last event it saw.
+  var eventsURL = "/api/v1/events", lastEventId = "", retryDelay = 0;
+
+  function connect() {
     var status = $("[data-live-status]");
+    var url = eventsURL + (lastEventId ? "?last_event_id=" + encodeURIComponent(lastEventId) : "");
     var source = new EventSource(url);
     source.addEventListener("open", function () {
+      retryDelay = 0;
       status.textContent = texts.live;
       status.classList.add("on");
     });
     source.addEventListener("error", function () {
-      // EventSource reconnects by itself and resumes with Last-Event-ID.
       status.textContent = texts.offline;
       status.classList.remove("on");
+      if (source.readyState !== EventSource.CLOSED) { return; }
+      retryDelay = Math.min(retryDelay ? retryDelay * 2 : 1000, 30000);
+      setTimeout(function retry() {
+        refreshToday().then(connect, function () {
+          retryDelay = Math.min(retryDelay * 2, 30000);
+          setTimeout(retry, retryDelay);
+        });
+      }, retryDelay);
     });
-    source.addEventListener("call", onCallEvent);
+    source.addEventListener("call", function (ev) {
+      if (ev.lastEventId) { lastEventId = ev.lastEventId; }
+      onCallEvent(ev);
+    });
   }
 
   // Every card form posts in place and swaps in the card the server returns.
@@ -226,10 +246,9 @@
     // Cards of calls under way when the page was rendered, oldest first so
     // the newest ends on top; then the live stream.
     var open = (consoleEl.getAttribute("data-open") || "").split(" ").filter(Boolean);
+    lastEventId = consoleEl.getAttribute("data-last-event-id") || "";
     open.reduce(function (done, id) {
       return done.then(function () { return loadCard(id).catch(function () { /* gone since: skip it */ }); });
-    }, Promise.resolve()).then(function () {
-      connect(consoleEl.getAttribute("data-events") || "/api/v1/events");
-    });
+    }, Promise.resolve()).then(connect);
   });
 })();
