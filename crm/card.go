@@ -11,7 +11,17 @@ import (
 // the caller's organisation.
 type CallingFor struct {
 	Employee Employee
-	Relation string // e.g. "account manager", "engineer, last in touch 12 days ago"
+	// Relation says it in English, e.g. "account manager", "engineer,
+	// last in touch 12 days ago"; the fields below say the same for a
+	// screen to put in its own language.
+	Relation string
+	// AccountManager is set when the employee manages the organisation's
+	// account.
+	AccountManager bool
+	// InTouchDaysAgo is how many days ago the employee last wrote or was
+	// given something about the organisation; -1 when never, or when
+	// AccountManager is set.
+	InTouchDaysAgo int
 }
 
 // Card is everything a receptionist needs before picking up.
@@ -62,9 +72,9 @@ func (s *Store) CardForCall(ctx context.Context, call Call) (Card, error) {
 			return Card{}, err
 		}
 		if err == nil {
-			cf := &CallingFor{Employee: e, Relation: roleText(e.Role)}
+			cf := &CallingFor{Employee: e, Relation: roleText(e.Role), InTouchDaysAgo: -1}
 			if org != nil {
-				if cf.Relation, err = s.relation(ctx, e, *org); err != nil {
+				if err = s.relation(ctx, cf, *org); err != nil {
 					return Card{}, err
 				}
 			}
@@ -100,27 +110,30 @@ func roleText(r Role) string { return strings.ReplaceAll(string(r), "_", " ") }
 
 // relation says what an employee is to an organisation: their account
 // manager, or the last time they were in touch.
-func (s *Store) relation(ctx context.Context, e Employee, org Organisation) (string, error) {
+func (s *Store) relation(ctx context.Context, cf *CallingFor, org Organisation) error {
+	e := cf.Employee
 	if org.AccountManagerID == e.ID {
-		return "account manager", nil
+		cf.Relation, cf.AccountManager = "account manager", true
+		return nil
 	}
 	var last *int64
 	err := s.read.QueryRowContext(ctx, `SELECT max(occurred_at) FROM interactions
 		WHERE organisation_id = ? AND (author_id = ?2 OR assignee_id = ?2)`, org.ID, e.ID).Scan(&last)
 	if err != nil {
-		return "", internal(err, "reading relation")
+		return internal(err, "reading relation")
 	}
-	text := roleText(e.Role)
-	if last != nil {
-		days := int(s.now().Sub(time.UnixMilli(*last)).Hours() / 24)
-		switch {
-		case days <= 0:
-			text += ", in touch today"
-		case days == 1:
-			text += ", in touch yesterday"
-		default:
-			text += ", last in touch " + strconv.Itoa(days) + " days ago"
-		}
+	if last == nil {
+		return nil
 	}
-	return text, nil
+	days := max(int(s.now().Sub(time.UnixMilli(*last)).Hours()/24), 0)
+	cf.InTouchDaysAgo = days
+	switch days {
+	case 0:
+		cf.Relation += ", in touch today"
+	case 1:
+		cf.Relation += ", in touch yesterday"
+	default:
+		cf.Relation += ", last in touch " + strconv.Itoa(days) + " days ago"
+	}
+	return nil
 }

@@ -19,11 +19,89 @@ type Hint struct {
 	Pitch       string
 	// Reason lists the facts that scored, most telling first, e.g. "hosting
 	// for 7 years; backup complements hosting; hosting renews in 40 days;
-	// mentioned "deleted" 14 days ago; never offered".
+	// mentioned "deleted" 14 days ago; never offered". It is Reasons in
+	// English.
 	Reason string
+	// Reasons are the same facts, for a screen to put in its own language.
+	Reasons []HintReason
 	// Score ranks hints: higher is warmer. It is comparable between
 	// organisations; see Store.Hints for how it is made.
 	Score float64
+}
+
+// HintReasonKind names a kind of fact a hint rests on.
+type HintReasonKind string
+
+// The facts a hint rests on, as Hint.Reasons lists them.
+const (
+	ReasonProspect      HintReasonKind = "prospect"       // not a client yet
+	ReasonHeld          HintReasonKind = "held"           // Service held for Years
+	ReasonComplements   HintReasonKind = "complements"    // the hinted Service goes with Others
+	ReasonRenews        HintReasonKind = "renews"         // Service renews in Days
+	ReasonMentioned     HintReasonKind = "mentioned"      // Keyword named Days ago
+	ReasonNeverOffered  HintReasonKind = "never_offered"  // not offered before
+	ReasonDeclined      HintReasonKind = "declined"       // last offered Days ago, and declined
+	ReasonLastMentioned HintReasonKind = "last_mentioned" // last mentioned to the client Days ago
+)
+
+// HintReason is one fact a hint rests on. Services are named by code.
+type HintReason struct {
+	Kind HintReasonKind
+	// Service is the held service (held, renews) or the hinted one
+	// (complements).
+	Service string
+	// Others are the held services the hinted one complements, the one
+	// that weighs most first (complements).
+	Others []string
+	// Years is how long Service has been held (held).
+	Years int
+	// Days is how many days from today Service renews (renews), or how
+	// many days ago something happened (mentioned, declined,
+	// last_mentioned).
+	Days int
+	// Keyword is the word named (mentioned).
+	Keyword string
+}
+
+// english says r as Hint.Reason does.
+func (r HintReason) english() string {
+	switch r.Kind {
+	case ReasonProspect:
+		return "prospect"
+	case ReasonHeld:
+		return r.Service + " for " + plural(r.Years, "year")
+	case ReasonComplements:
+		return r.Service + " complements " + strings.Join(r.Others, " and ")
+	case ReasonRenews:
+		return r.Service + " renews " + inDays(r.Days)
+	case ReasonMentioned:
+		return `mentioned "` + r.Keyword + `" ` + agoText(r.Days)
+	case ReasonNeverOffered:
+		return "never offered"
+	case ReasonDeclined:
+		return "declined " + agoText(r.Days)
+	case ReasonLastMentioned:
+		return "last mentioned " + agoText(r.Days)
+	}
+	return string(r.Kind)
+}
+
+// englishReason joins reasons into Hint.Reason. A renewal of the service
+// just said to be held joins that fact: "hosting for 7 years, renews in 40
+// days".
+func englishReason(reasons []HintReason) string {
+	var b strings.Builder
+	for i, r := range reasons {
+		switch {
+		case i > 0 && r.Kind == ReasonRenews && reasons[i-1].Kind == ReasonHeld && reasons[i-1].Service == r.Service:
+			b.WriteString(", renews " + inDays(r.Days))
+			continue
+		case i > 0:
+			b.WriteString("; ")
+		}
+		b.WriteString(r.english())
+	}
+	return b.String()
 }
 
 // HintOutcome is what happened when a receptionist saw a hint.
@@ -158,7 +236,7 @@ func rankHints(catalogue []hintService, f hintFacts, limit int) []Hint {
 		if suppressed {
 			continue
 		}
-		var reasons []string
+		var reasons []HintReason
 		signal := 0.0
 
 		// Complements of what the client holds; prospects hold nothing.
@@ -200,25 +278,23 @@ func rankHints(catalogue []hintService, f hintFacts, limit int) []Hint {
 				}
 			}
 			// "hosting for 7 years, renews in 40 days; backup complements hosting"
-			held := ""
-			if y := YearsBetween(since, f.now); y > 0 {
-				held = anchor + " for " + plural(y, "year")
+			held := YearsBetween(since, f.now)
+			if held > 0 {
+				reasons = append(reasons, HintReason{Kind: ReasonHeld, Service: anchor, Years: held})
 			}
-			renewal := ""
-			if renewIn >= 0 {
+			renews := renewIn >= 0
+			if renews {
 				signal += hintRenewalBoost
-				renewal = codes[renewOf] + " renews " + inDays(renewIn)
-				if renewOf == best.of && held != "" {
-					held, renewal = held+", renews "+inDays(renewIn), ""
+				if renewOf == best.of && held > 0 {
+					// Said with the years the service has been held.
+					reasons = append(reasons, HintReason{Kind: ReasonRenews, Service: anchor, Days: renewIn})
+					renews = false
 				}
 			}
-			if held != "" {
-				reasons = append(reasons, held)
-			}
 			sort.Strings(others)
-			reasons = append(reasons, sv.code+" complements "+strings.Join(append([]string{anchor}, others...), " and "))
-			if renewal != "" {
-				reasons = append(reasons, renewal)
+			reasons = append(reasons, HintReason{Kind: ReasonComplements, Service: sv.code, Others: append([]string{anchor}, others...)})
+			if renews {
+				reasons = append(reasons, HintReason{Kind: ReasonRenews, Service: codes[renewOf], Days: renewIn})
 			}
 		}
 
@@ -226,13 +302,13 @@ func rankHints(catalogue []hintService, f hintFacts, limit int) []Hint {
 		if kw, at, ok := mentionOf(sv.keywords, f.texts, f.now); ok {
 			days := daysAgo(at, f.now)
 			signal += hintKeywordMax - (hintKeywordMax-hintKeywordMin)*float64(days)/hintKeywordDays
-			reasons = append(reasons, `mentioned "`+kw+`" `+agoText(days))
+			reasons = append(reasons, HintReason{Kind: ReasonMentioned, Keyword: kw, Days: days})
 		}
 		if signal == 0 {
 			continue
 		}
 		if f.status == StatusProspect {
-			reasons = append([]string{"prospect"}, reasons...)
+			reasons = append([]HintReason{{Kind: ReasonProspect}}, reasons...)
 		}
 		reasons = append(reasons, history)
 		out = append(out, Hint{
@@ -240,7 +316,8 @@ func rankHints(catalogue []hintService, f hintFacts, limit int) []Hint {
 			ServiceCode: sv.code,
 			ServiceName: sv.name,
 			Pitch:       sv.pitch,
-			Reason:      strings.Join(reasons, "; "),
+			Reason:      englishReason(reasons),
+			Reasons:     reasons,
 			Score:       math.Round(signal*factor*1000) / 1000,
 		})
 	}
@@ -258,7 +335,7 @@ func rankHints(catalogue []hintService, f hintFacts, limit int) []Hint {
 
 // offerHistory says whether a service rests (an open lead, a recent
 // decline, mention or closed lead) and otherwise how it was last offered.
-func offerHistory(f hintFacts, serviceID int64) (text string, suppressed bool) {
+func offerHistory(f hintFacts, serviceID int64) (history HintReason, suppressed bool) {
 	var last *hintOffer
 	for i := range f.offers {
 		o := &f.offers[i]
@@ -268,13 +345,13 @@ func offerHistory(f hintFacts, serviceID int64) (text string, suppressed bool) {
 		age := daysAgo(o.at, f.now)
 		switch {
 		case o.kind == KindLead && o.status == InteractionOpen:
-			return "", true
+			return HintReason{}, true
 		case o.kind == KindLead && !o.doneAt.IsZero() && daysAgo(o.doneAt, f.now) < hintLeadClosedDays:
-			return "", true
+			return HintReason{}, true
 		case o.kind == KindHint && o.status == string(HintDeclined) && age < hintDeclineDays:
-			return "", true
+			return HintReason{}, true
 		case o.kind == KindHint && (o.status == string(HintMentioned) || o.status == string(HintInterested)) && age < hintMentionDays:
-			return "", true
+			return HintReason{}, true
 		}
 		if o.kind == KindHint && o.status != string(HintShown) && (last == nil || o.at.After(last.at)) {
 			last = o
@@ -282,11 +359,11 @@ func offerHistory(f hintFacts, serviceID int64) (text string, suppressed bool) {
 	}
 	switch {
 	case last == nil:
-		return "never offered", false
+		return HintReason{Kind: ReasonNeverOffered}, false
 	case last.status == string(HintDeclined):
-		return "declined " + agoText(daysAgo(last.at, f.now)), false
+		return HintReason{Kind: ReasonDeclined, Days: daysAgo(last.at, f.now)}, false
 	}
-	return "last mentioned " + agoText(daysAgo(last.at, f.now)), false
+	return HintReason{Kind: ReasonLastMentioned, Days: daysAgo(last.at, f.now)}, false
 }
 
 // mentionOf finds the newest text naming one of keywords as a whole word

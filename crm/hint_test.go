@@ -2,6 +2,7 @@ package crm_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -226,7 +227,7 @@ func TestHints(t *testing.T) {
 		o := hostingOnly(t, w)
 		first := must(s.Hints(context.Background(), o.ID, 10))
 		for range 5 {
-			if again := must(s.Hints(context.Background(), o.ID, 10)); !slices.Equal(again, first) {
+			if again := must(s.Hints(context.Background(), o.ID, 10)); !reflect.DeepEqual(again, first) {
 				t.Fatalf("%v then %v", first, again)
 			}
 		}
@@ -254,6 +255,17 @@ func TestHintsDemo(t *testing.T) {
 		if !strings.Contains(hs[0].Reason, part) {
 			t.Errorf("reason %q lacks %q", hs[0].Reason, part)
 		}
+	}
+	// The same facts, for screens in other languages.
+	wantReasons := []crm.HintReason{
+		{Kind: crm.ReasonHeld, Service: "hosting", Years: 7},
+		{Kind: crm.ReasonRenews, Service: "hosting", Days: 40},
+		{Kind: crm.ReasonComplements, Service: "backup", Others: []string{"hosting"}},
+		{Kind: crm.ReasonMentioned, Keyword: "deleted", Days: 14},
+		{Kind: crm.ReasonNeverOffered},
+	}
+	if !reflect.DeepEqual(hs[0].Reasons, wantReasons) {
+		t.Errorf("reasons %+v, want %+v", hs[0].Reasons, wantReasons)
 	}
 
 	// The card of a call from Martijn's mobile carries the same hints.
@@ -300,7 +312,7 @@ func TestHintsFollowCatalogueChanges(t *testing.T) {
 		return hints[0]
 	}
 	h := first()
-	if again := first(); again != h {
+	if again := first(); !reflect.DeepEqual(again, h) {
 		t.Fatalf("the same catalogue gave %+v, then %+v", h, again)
 	}
 	rename := func(st *crm.Store, pitch string) {
