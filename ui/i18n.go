@@ -155,6 +155,105 @@ func (l Locale) Years(n int) string {
 	return fmt.Sprintf("%d years", n)
 }
 
+// HintReason says why a hint is worth mentioning. English is the register's
+// own wording (crm.Hint.Reason); another language puts the same facts in
+// its words, with the "why.*" messages.
+func (l Locale) HintReason(h crm.Hint) string {
+	if l.Lang == langEN || len(h.Reasons) == 0 {
+		return h.Reason
+	}
+	return l.hintReasonWords(h)
+}
+
+// hintReasonWords says h.Reasons with this locale's messages. The English
+// messages say them as crm does (TestHintReasonWords).
+func (l Locale) hintReasonWords(h crm.Hint) string {
+	var b strings.Builder
+	for i, r := range h.Reasons {
+		if i > 0 && r.Kind == crm.ReasonRenews && h.Reasons[i-1].Kind == crm.ReasonHeld && h.Reasons[i-1].Service == r.Service {
+			// With the years just said: "hosting al 7 jaar, verlengt over 40 dagen".
+			b.WriteString(l.T("why.renews_too", l.inDays(r.Days)))
+			continue
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		switch r.Kind {
+		case crm.ReasonHeld:
+			b.WriteString(l.T("why.held", r.Service, l.Years(r.Years)))
+		case crm.ReasonComplements:
+			b.WriteString(l.T("why.complements", r.Service, strings.Join(r.Others, l.T("why.and"))))
+		case crm.ReasonRenews:
+			b.WriteString(l.T("why.renews", r.Service, l.inDays(r.Days)))
+		case crm.ReasonMentioned:
+			b.WriteString(l.T("why.mentioned", r.Keyword, l.ago(r.Days)))
+		case crm.ReasonDeclined, crm.ReasonLastMentioned:
+			b.WriteString(l.T("why."+string(r.Kind), l.ago(r.Days)))
+		default:
+			b.WriteString(l.T("why." + string(r.Kind)))
+		}
+	}
+	return b.String()
+}
+
+// Relation says what the employee a caller asks for is to the caller's
+// organisation: "accountmanager", "engineer, 12 dagen geleden contact".
+// English is the register's own wording (crm.CallingFor.Relation).
+func (l Locale) Relation(cf *crm.CallingFor) string {
+	if l.Lang == langEN {
+		return cf.Relation
+	}
+	return l.relationWords(cf)
+}
+
+// relationWords says cf with this locale's messages; the English ones say
+// it as crm does (TestRelationWords).
+func (l Locale) relationWords(cf *crm.CallingFor) string {
+	if cf.AccountManager {
+		return l.T("role." + string(crm.RoleAccountManager))
+	}
+	role := l.T("role." + string(cf.Employee.Role))
+	switch d := cf.InTouchDaysAgo; {
+	case d < 0:
+		return role
+	case d == 0:
+		return l.T("rel.today", role)
+	case d == 1:
+		return l.T("rel.yesterday", role)
+	default:
+		return l.T("rel.days_ago", role, d)
+	}
+}
+
+// ago says how many days ago, in words read at a glance: "14 dagen
+// geleden", "3 maanden geleden".
+func (l Locale) ago(days int) string {
+	switch {
+	case days <= 0:
+		return l.T("why.today")
+	case days == 1:
+		return l.T("why.yesterday")
+	case days < 60:
+		return l.T("why.days_ago", days)
+	case days < 730 && days/30 == 1:
+		return l.T("why.month_ago")
+	case days < 730:
+		return l.T("why.months_ago", days/30)
+	}
+	return l.T("why.years_ago", l.Years(days/365))
+}
+
+// inDays says when, for a date days from today: "morgen", "over 40 dagen".
+func (l Locale) inDays(days int) string {
+	switch days {
+	case 0:
+		return l.T("why.today")
+	case 1:
+		return l.T("why.tomorrow")
+	}
+	return l.T("why.in_days", days)
+}
+
 // english is the English catalogue: every key must be in it. Each area of
 // the console keeps its messages in its own file; they are merged here.
 func english() map[string]string {
