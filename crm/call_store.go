@@ -176,7 +176,7 @@ func (s *Store) writeCallEvent(ctx context.Context, tx *txn, in CallEventInput, 
 		return CallEventResult{}, internal(err, "saving call event")
 	}
 	if created && (call.OrganisationID != 0 || call.ContactID != 0) {
-		if _, err := addInteraction(ctx, tx, callInteraction(call, parties)); err != nil {
+		if _, err := addInteraction(ctx, tx, callInteraction(call, parties, s.words)); err != nil {
 			return CallEventResult{}, err
 		}
 	}
@@ -248,16 +248,13 @@ func applyEvent(c *Call, in CallEventInput) {
 	c.deriveStatus()
 }
 
-func callInteraction(c Call, p parsedParties) InteractionInput {
-	summary := "Incoming call from " + p.from.National
-	if p.from.National == "" {
-		summary = "Incoming call"
-	}
+func callInteraction(c Call, p parsedParties, w wording) InteractionInput {
+	callingFor := ""
 	if p.callingFor != nil {
-		summary += " for " + p.callingFor.Name
+		callingFor = p.callingFor.Name
 	}
 	return InteractionInput{OrganisationID: c.OrganisationID, ContactID: c.ContactID, Kind: KindCall,
-		OccurredAt: c.CreatedAt, CallID: strconv.FormatInt(c.ID, 10), Summary: summary}
+		OccurredAt: c.CreatedAt, CallID: strconv.FormatInt(c.ID, 10), Summary: w.callSummary(p.from.National, callingFor)}
 }
 
 const callColumns = `id, source, external_id, status, from_raw, from_e164, from_national, to_raw, to_e164, forwarded_raw, forwarded_e164,

@@ -89,12 +89,8 @@ func (s *Store) RecordCare(ctx context.Context, organisationID, byEmployeeID int
 			return err
 		}
 		now := s.now()
-		summary := "Checked in: all fine"
-		if o == CareCallNow {
-			summary = "Check-in: to call now"
-		}
 		care := InteractionInput{OrganisationID: org.id, Kind: KindCare, OccurredAt: now, AuthorID: byEmployeeID,
-			Status: string(o), Summary: withNote(summary, note)}
+			Status: string(o), Summary: withNote(s.words.careSummary(o), note)}
 		if err := care.validate(); err != nil {
 			return err
 		}

@@ -43,6 +43,9 @@ type Config struct {
 	// remembered (see recognitionCache); 0 means
 	// DefaultRecognitionCacheSize, -1 none.
 	RecognitionCache int
+	// Language is what the register writes its own history entries in
+	// (calls, check-ins, hint outcomes); "" means English.
+	Language Language
 
 	// onConnect runs on every new SQLite connection; tests use it to watch
 	// what SQLite compiles.
@@ -64,6 +67,8 @@ type Store struct {
 	tokens tokenCache
 	// catalogue keeps the service catalogue the hints are ranked against.
 	catalogue catalogueCache
+	// words is the register's own text, in Config.Language.
+	words wording
 	// recognitions remembers who is behind recently recognised numbers.
 	recognitions *recognitionCache
 	// flusher makes the writer's commits durable (wal_flush.go).
@@ -99,6 +104,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	default:
 		return nil, Errorf(CodeInvalid, "synchronous", "%q is not a flush policy (full, normal)", cfg.Synchronous)
 	}
+	lang, err := ParseLanguage("language", string(cfg.Language))
+	if err != nil {
+		return nil, err
+	}
 	base := "file:" + escapePath(cfg.Path) +
 		"?_busy_timeout=5000&_journal_mode=WAL&_synchronous=" + sync + "&_foreign_keys=on&_cache_size=-16000"
 	if err := sqlitestable.Enable(); err != nil {
@@ -125,7 +134,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		write.Close()
 		return nil, internal(fmt.Errorf("open %s: %w", cfg.Path, err), "opening database")
 	}
-	s := &Store{write: newPool(write), phone: cfg.Phone, now: now, recognitions: newRecognitionCache(cfg.RecognitionCache),
+	s := &Store{write: newPool(write), phone: cfg.Phone, now: now, recognitions: newRecognitionCache(cfg.RecognitionCache), words: wordingIn(lang),
 		wal: &walFile{path: cfg.Path + "-wal"}}
 	s.flusher = newWALFlusher(nil)
 	if sync == "FULL" {

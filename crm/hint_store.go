@@ -280,17 +280,9 @@ func (s *Store) RecordHintOutcome(ctx context.Context, in HintOutcomeInput) (Int
 			}
 		}
 		now := s.now()
-		summary := "Mentioned " + sv.name
-		switch outcome {
-		case HintShown:
-			summary = "Hint shown: " + sv.name
-		case HintInterested:
-			summary += "; interested"
-		case HintDeclined:
-			summary += "; declined"
-		}
 		hint := InteractionInput{OrganisationID: org.id, ContactID: in.ContactID, Kind: KindHint, OccurredAt: now,
-			AuthorID: in.AuthorID, ServiceID: sv.id, CallID: in.CallID, Status: string(outcome), Summary: withNote(summary, note)}
+			AuthorID: in.AuthorID, ServiceID: sv.id, CallID: in.CallID, Status: string(outcome),
+			Summary: withNote(s.words.hintSummary(outcome, sv.name), note)}
 		if err := hint.validate(); err != nil {
 			return err
 		}

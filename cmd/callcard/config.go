@@ -18,6 +18,7 @@ type registerFlags struct {
 	database string
 	region   string
 	sync     string
+	language string
 }
 
 // newFlagSet makes a flag set that prints to stderr and reports errors
@@ -31,6 +32,7 @@ func newFlagSet(name string, env Env) *flag.FlagSet {
 func (r *registerFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&r.database, "database", DefaultDatabase, "SQLite file of the register (CALLCARD_DATABASE)")
 	fs.StringVar(&r.region, "region", "NL", "region for numbers written without country code (CALLCARD_REGION)")
+	fs.StringVar(&r.language, "language", "en", "language the register writes its own history entries in: en or nl (CALLCARD_LANGUAGE)")
 	fs.StringVar(&r.sync, "sync", "full", "commit flush policy: full (survives power loss) or normal (survives a crash of callcard, twice the write rate) (CALLCARD_SYNC)")
 }
 
@@ -69,5 +71,9 @@ func (r *registerFlags) open(ctx context.Context) (*crm.Store, error) {
 	if err != nil {
 		return nil, usageError(fmt.Sprintf("--region: %v", err))
 	}
-	return crm.Open(ctx, crm.Config{Path: r.database, Phone: n, Synchronous: r.sync})
+	lang, err := crm.ParseLanguage("language", r.language)
+	if err != nil {
+		return nil, usageError("--language: " + crm.ErrorMessage(err))
+	}
+	return crm.Open(ctx, crm.Config{Path: r.database, Phone: n, Synchronous: r.sync, Language: lang})
 }
