@@ -34,6 +34,7 @@ type DemoSummary struct {
 	Services      int
 	Subscriptions int
 	Interactions  int
+	Calls         int // calls at reception over the last month
 	Story         DemoStory
 	// Examples are numbers to try, one or more per recognition outcome.
 	Examples []DemoExample
@@ -119,6 +120,9 @@ type demoPlan struct {
 	services    []ServiceInput
 	orgs        []*demoOrg
 
+	calls []demoCall
+	today time.Time
+
 	story        DemoStory
 	storyOrg     int // index in orgs
 	storyContact int // index in that organisation's contacts
@@ -151,6 +155,12 @@ type demoEvent struct {
 	service  string
 	doneAt   time.Time
 	doneNote string
+	// A lead: the hint it came from, as 1 + its index in the
+	// organisation's events (0: none), and how it was closed.
+	origin  int
+	doneBy  int // employee index; used when outcome is set
+	outcome string
+	value   Money
 }
 
 // prepareDemo validates and normalises the plan as the public methods would,
@@ -257,6 +267,12 @@ func (s *Store) writeDemo(ctx context.Context, tx *txn, p *demoPlan, sum *DemoSu
 		return internal(err, "saving interaction")
 	}
 	defer markDone.Close()
+	closeLead, err := tx.PrepareContext(ctx, `UPDATE interactions SET origin_id = ?, outcome = ?, value_cents = ?, done_by_id = ?
+		WHERE id = ?`)
+	if err != nil {
+		return internal(err, "saving interaction")
+	}
+	defer closeLead.Close()
 
 	emp := func(i int) int64 {
 		if i < 0 {
@@ -307,7 +323,8 @@ func (s *Store) writeDemo(ctx context.Context, tx *txn, p *demoPlan, sum *DemoSu
 			}
 			sum.Subscriptions++
 		}
-		for _, ev := range o.events {
+		ids := make([]int64, len(o.events))
+		for i, ev := range o.events {
 			in := ev.in
 			in.OrganisationID = o.id
 			in.ContactID = 0
@@ -320,15 +337,28 @@ func (s *Store) writeDemo(ctx context.Context, tx *txn, p *demoPlan, sum *DemoSu
 			if err != nil {
 				return err
 			}
+			ids[i] = id
 			if !ev.doneAt.IsZero() {
 				if _, err := markDone.ExecContext(ctx, ev.doneAt.UnixMilli(), ev.doneNote, id); err != nil {
+					return internal(err, "saving interaction")
+				}
+			}
+			if ev.origin > 0 || ev.outcome != "" {
+				var origin, by any
+				if ev.origin > 0 {
+					origin = ids[ev.origin-1]
+				}
+				if ev.outcome != "" {
+					by = emp(ev.doneBy)
+				}
+				if _, err := closeLead.ExecContext(ctx, origin, ev.outcome, ev.value, by, id); err != nil {
 					return internal(err, "saving interaction")
 				}
 			}
 			sum.Interactions++
 		}
 	}
-	return nil
+	return s.writeDemoActivity(ctx, tx, p, sum)
 }
 
 // saveDemoServices writes the catalogue inside tx, by code, as SaveServices
@@ -425,6 +455,8 @@ func (g *demoGen) build() *demoPlan {
 	}
 	g.shareLine(p)
 	p.examples = g.examples(p)
+	p.today = g.today
+	g.activity(p)
 	return p
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -296,6 +297,74 @@ func TestLoadDemo(t *testing.T) {
 		}
 		if soon < 10 {
 			t.Errorf("%d subscriptions renew within 60 days, want some", soon)
+		}
+	})
+
+	// The last month at reception, so that the dashboard, goals and "my
+	// work" show figures: every call is recognised now as it is recorded,
+	// and none is from today, which the console lists as calls of its own.
+	t.Run("Activity", func(t *testing.T) {
+		if sum.Calls < 300 || sum.Calls > 800 {
+			t.Errorf("%d calls in the last month, want 300..800", sum.Calls)
+		}
+		today := time.Date(fixedNow.Year(), fixedNow.Month(), fixedNow.Day(), 0, 0, 0, 0, fixedNow.Location())
+		matches := map[crm.Match]int{}
+		for i := 1; i <= sum.Calls; i++ {
+			c, err := s.CallByRef(ctx, "demo-"+strconv.Itoa(i))
+			if err != nil {
+				t.Fatalf("call demo-%d: %v", i, err)
+			}
+			matches[c.Match]++
+			if !c.RingingAt.Before(today) || c.RingingAt.Before(today.AddDate(0, 0, -31)) {
+				t.Errorf("call %d rang at %v, want in the month before %v", c.ID, c.RingingAt, today)
+			}
+			r, err := s.Recognise(ctx, c.From.E164)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Match == crm.MatchWithheld {
+				if c.From.E164 != "" {
+					t.Errorf("withheld call %d from %q", c.ID, c.From.E164)
+				}
+				continue
+			}
+			org := r.CommonOrganisation()
+			if r.Match != c.Match || c.ContactID != 0 && (r.Contact == nil || r.Contact.ID != c.ContactID) ||
+				c.OrganisationID != 0 && (org == nil || org.ID != c.OrganisationID) {
+				t.Errorf("call %d from %s is stored as %s (contact %d, organisation %d), recognised now as %s", c.ID, c.From.E164,
+					c.Match, c.ContactID, c.OrganisationID, r.Match)
+			}
+		}
+		for _, m := range []crm.Match{crm.MatchContact, crm.MatchOrganisation, crm.MatchEmployee, crm.MatchUnknown, crm.MatchWithheld} {
+			if matches[m] == 0 {
+				t.Errorf("no %s callers among %v", m, matches)
+			}
+		}
+		d, err := s.Dashboard(ctx, today.AddDate(0, 0, -30), today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Calls != sum.Calls || d.RecognitionRate < 80 || d.RecognitionRate > 95 {
+			t.Errorf("dashboard: %d calls, %.1f%% recognised; want %d, 80..95%%", d.Calls, d.RecognitionRate, sum.Calls)
+		}
+		if f := d.Funnel; f.Shown == 0 || f.Mentioned == 0 || f.Interested == 0 || f.Won == 0 || f.WonValue == 0 {
+			t.Errorf("the hint funnel has an empty stage: %+v", f)
+		}
+		goals, err := s.GoalProgress(ctx, fixedNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(goals) != 3 {
+			t.Fatalf("%d goals running, want 3", len(goals))
+		}
+		for _, g := range goals {
+			if g.Current <= 0 {
+				t.Errorf("goal %q has nothing to show: %+v", g.Title, g)
+			}
+		}
+		roles, err := s.RoleContributions(ctx)
+		if err != nil || len(roles) != 4 {
+			t.Errorf("%d role contributions, %v; want 4", len(roles), err)
 		}
 	})
 

@@ -34,9 +34,9 @@ func cmdDemo(ctx context.Context, env Env, args []string) error {
 // each recognition outcome.
 func printDemoSummary(env Env, s crm.DemoSummary) {
 	fmt.Fprintf(env.Stdout, "Loaded the demo register of %s in %s: %d employees, %d services, %d organisations, "+
-		"%d contacts, %d numbers, %d number ranges, %d subscriptions, %d interactions.\n",
+		"%d contacts, %d numbers, %d number ranges, %d subscriptions, %d interactions, and the last month's %d calls.\n",
 		crm.DemoFirm, s.Took.Round(1e6), s.Employees, s.Services, s.Organisations, s.Contacts, s.Numbers, s.Ranges,
-		s.Subscriptions, s.Interactions)
+		s.Subscriptions, s.Interactions, s.Calls)
 	st := s.Story
 	fmt.Fprintf(env.Stdout, "\nThe story: %s, %s at %s, client for %d years (EUR %s a year, only %v), rings %s's mobile %s and is forwarded to reception.\n",
 		st.ContactName, st.JobTitle, st.OrganisationName, st.Years, st.AnnualValue, st.Services, st.AccountManagerName,
