@@ -84,7 +84,7 @@ func (s *Store) LoadDemo(ctx context.Context, opt DemoOptions) (DemoSummary, err
 	if opt.Now.IsZero() {
 		opt.Now = s.now()
 	}
-	plan := newDemoGen(opt.Seed, opt.Now).build()
+	plan := newDemoGen(opt.Seed, opt.Now, s.words).build()
 	if err := s.prepareDemo(plan); err != nil {
 		return DemoSummary{}, err
 	}
@@ -405,9 +405,12 @@ type demoGen struct {
 	usedNames   map[string]bool // organisation name keys
 
 	receptionists, accountManagers, serviceManagers, engineers []int
+
+	// words is how the register writes its own history entries.
+	words wording
 }
 
-func newDemoGen(seed uint64, now time.Time) *demoGen {
+func newDemoGen(seed uint64, now time.Time, words wording) *demoGen {
 	y, m, d := now.Date()
 	return &demoGen{
 		rng:         rand.New(rand.NewPCG(seed, demoSeedStream)),
@@ -416,6 +419,7 @@ func newDemoGen(seed uint64, now time.Time) *demoGen {
 		usedNumbers: map[string]bool{},
 		usedBlocks:  map[string]bool{},
 		usedNames:   map[string]bool{},
+		words:       words,
 	}
 }
 

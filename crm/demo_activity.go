@@ -130,7 +130,6 @@ func (g *demoGen) hintOutcome(o *demoOrg, at time.Time, receptionist int) {
 	name := demoServiceNames[code]
 	c := r.IntN(len(o.contacts))
 	first := strings.Fields(o.contacts[c].Name)[0]
-	words := wordingIn(English)
 	outcome := HintShown
 	switch x := r.IntN(100); {
 	case x < 30:
@@ -141,7 +140,7 @@ func (g *demoGen) hintOutcome(o *demoOrg, at time.Time, receptionist int) {
 		outcome = HintInterested
 	}
 	o.events = append(o.events, demoEvent{
-		in:      InteractionInput{Kind: KindHint, OccurredAt: at, Status: string(outcome), Summary: words.hintSummary(outcome, name) + "."},
+		in:      InteractionInput{Kind: KindHint, OccurredAt: at, Status: string(outcome), Summary: g.words.hintSummary(outcome, name) + "."},
 		contact: c, author: receptionist, assignee: -1, service: code,
 	})
 	if outcome != HintInterested {
@@ -195,7 +194,7 @@ func (s *Store) writeDemoActivity(ctx context.Context, tx *txn, p *demoPlan, sum
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO calls (source, external_id, status, from_raw, from_e164, from_national,
 		forwarded_raw, forwarded_e164, match, contact_id, organisation_id, employee_id, calling_for_id, taken_by_id,
 		ringing_at, answered_at, ended_at, missed, handled_at, created_at, updated_at)
-		VALUES ('demo', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		VALUES ('demo', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 	if err != nil {
 		return internal(err, "saving calls")
 	}
@@ -208,13 +207,13 @@ func (s *Store) writeDemoActivity(ctx context.Context, tx *txn, p *demoPlan, sum
 	}
 	for i, c := range p.calls {
 		var from PhoneNumber
-		var contact, org any
+		var contactID, orgID int64
 		switch {
 		case c.contact >= 0:
 			o := p.orgs[c.org]
-			from, contact, org = o.contactNumbers[c.contact][0], o.contactIDs[c.contact], o.id
+			from, contactID, orgID = o.contactNumbers[c.contact][0], o.contactIDs[c.contact], o.id
 		case c.org >= 0:
-			from, org = p.orgs[c.org].numbers[0], p.orgs[c.org].id
+			from, orgID = p.orgs[c.org].numbers[0], p.orgs[c.org].id
 		case c.employee >= 0:
 			from = p.employeeNum[c.employee][0]
 		case c.unknown != "":
@@ -239,12 +238,26 @@ func (s *Store) writeDemoActivity(ctx context.Context, tx *txn, p *demoPlan, sum
 		} else {
 			handled = ended + 90_000
 		}
-		if _, err := ins.ExecContext(ctx, "demo-"+strconv.Itoa(i+1), status, from.Raw, from.E164, national,
-			fwdRaw, fwdE164, c.match, contact, org, emp(c.employee), emp(c.callingFor), emp(c.taker),
-			ring, answered, ended, c.missed, handled, ring, ended); err != nil {
+		var id int64
+		if err := ins.QueryRowContext(ctx, "demo-"+strconv.Itoa(i+1), status, from.Raw, from.E164, national,
+			fwdRaw, fwdE164, c.match, nullID(contactID), nullID(orgID), emp(c.employee), emp(c.callingFor), emp(c.taker),
+			ring, answered, ended, c.missed, handled, ring, ended).Scan(&id); err != nil {
 			return internal(err, "saving calls")
 		}
 		sum.Calls++
+		if orgID == 0 {
+			continue
+		}
+		// The history entry every recognised call gets (callInteraction).
+		callingFor := ""
+		if c.callingFor >= 0 {
+			callingFor = p.employees[c.callingFor].Name
+		}
+		if _, err := addInteraction(ctx, tx, InteractionInput{OrganisationID: orgID, ContactID: contactID, Kind: KindCall,
+			OccurredAt: c.at, CallID: strconv.FormatInt(id, 10), Summary: s.words.callSummary(national, callingFor)}); err != nil {
+			return err
+		}
+		sum.Interactions++
 	}
 	for _, gl := range demoGoals(p.today) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO goals (title, metric, target, period_start, period_end, created_at, updated_at)

@@ -328,6 +328,9 @@ func TestLoadDemo(t *testing.T) {
 				}
 				continue
 			}
+			if c.OrganisationID != 0 && !hasCallEntry(t, s, c) {
+				t.Errorf("recognised call %d has no history entry", c.ID)
+			}
 			org := r.CommonOrganisation()
 			if r.Match != c.Match || c.ContactID != 0 && (r.Contact == nil || r.Contact.ID != c.ContactID) ||
 				c.OrganisationID != 0 && (org == nil || org.ID != c.OrganisationID) {
@@ -458,4 +461,20 @@ func BenchmarkLoadDemo(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// hasCallEntry tells whether a call has the history entry every recognised
+// call gets.
+func hasCallEntry(t *testing.T, s *crm.Store, c crm.Call) bool {
+	t.Helper()
+	history, err := s.Interactions(context.Background(), c.OrganisationID, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range history {
+		if it.Kind == crm.KindCall && it.CallID == strconv.FormatInt(c.ID, 10) {
+			return true
+		}
+	}
+	return false
 }
