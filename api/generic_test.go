@@ -207,7 +207,7 @@ func TestCallsAndCard(t *testing.T) {
 	card := decode[api.CardView](t, body)
 	if card.Match != crm.MatchContact || card.Contact.Name != "Martijn de Vries" || card.Organisation.YearsAsClient != 7 ||
 		card.Organisation.AnnualValueEUR != "8400" || card.CallingFor == nil || card.CallingFor.Relation != "account manager" ||
-		len(card.History) != 1 || card.History[0].Kind != "call" || card.Hints == nil {
+		len(card.History) != 0 || card.Hints == nil { // the first call: its own entry is not history
 		t.Fatalf("card = %s", body)
 	}
 	resp, _ = ts.do(t, http.MethodGet, "/api/v1/calls/nope/card", "", nil, nil)

@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,7 +31,7 @@ type Card struct {
 	Recognition  Recognition
 	CallingFor   *CallingFor
 	Services     []Subscription // active subscriptions
-	History      []Interaction  // newest first, at most CardHistory
+	History      []Interaction  // newest first, at most CardHistory; not the call's own entry
 	OpenRequests []Interaction  // open callbacks and leads, oldest first
 	Hints        []Hint
 }
@@ -93,8 +94,13 @@ func (s *Store) CardForCall(ctx context.Context, call Call) (Card, error) {
 			card.Services = append(card.Services, sub)
 		}
 	}
-	if card.History, err = s.Interactions(ctx, org.ID, CardHistory); err != nil {
+	history, err := s.Interactions(ctx, org.ID, CardHistory+1)
+	if err != nil {
 		return Card{}, err
+	}
+	card.History = historyBefore(history, call.ID)
+	if len(card.History) > CardHistory {
+		card.History = card.History[:CardHistory]
 	}
 	if card.OpenRequests, err = s.OpenRequests(ctx, org.ID); err != nil {
 		return Card{}, err
@@ -103,6 +109,14 @@ func (s *Store) CardForCall(ctx context.Context, call Call) (Card, error) {
 		return Card{}, err
 	}
 	return card, nil
+}
+
+// historyBefore leaves out the entry of the call itself ("Incoming call
+// from …"), which says nothing the card does not: the history on a card is
+// what happened before the call, and what was noted during it.
+func historyBefore(history []Interaction, callID int64) []Interaction {
+	id := strconv.FormatInt(callID, 10)
+	return slices.DeleteFunc(history, func(it Interaction) bool { return it.Kind == KindCall && it.CallID == id })
 }
 
 // roleText is a role as a receptionist would say it.
