@@ -107,7 +107,7 @@ func (s *Server) hints(c echo.Context) error {
 	}
 	out := make([]HintView, 0, len(hs))
 	for _, h := range hs {
-		out = append(out, HintView{Service: h.ServiceCode, Name: h.ServiceName, Pitch: h.Pitch, Reason: h.Reason, Score: h.Score})
+		out = append(out, hintView(h))
 	}
 	return c.JSON(http.StatusOK, map[string]any{"organisation_id": id, "hints": out})
 }

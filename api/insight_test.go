@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -204,7 +205,12 @@ func TestInsightAPI(t *testing.T) {
 		}](t, body)
 		// backup rests (its lead is open); vpn was named in a note.
 		if status != http.StatusOK || len(got.Hints) != 1 || got.Hints[0].Service != "vpn" || got.Hints[0].Pitch != "Safe access from home." {
-			t.Errorf("hints: %d %s", status, body)
+			t.Fatalf("hints: %d %s", status, body)
+		}
+		// The same reasons as facts, each with only its own fields: "days"
+		// 0 (today) is there, "years" is not.
+		if want := `"reasons":[{"kind":"mentioned","days":0,"keyword":"vpn"},{"kind":"never_offered"}]`; !strings.Contains(string(body), want) {
+			t.Errorf("hints lack %s:\n%s", want, body)
 		}
 		if status, _ := ts.call(t, rita, http.MethodGet, "/api/v1/organisations/999999/hints", "", ""); status != http.StatusNotFound {
 			t.Errorf("unknown organisation: status %d", status)

@@ -198,13 +198,42 @@ func interactionViews(in []crm.Interaction) []InteractionView {
 	return out
 }
 
-// HintView is a cross-sell hint.
+// HintView is a cross-sell hint: why it is worth mentioning, in English
+// (Reason) and as facts for a client to word in its own language (Reasons).
 type HintView struct {
-	Service string  `json:"service"`
-	Name    string  `json:"name"`
-	Pitch   string  `json:"pitch"`
-	Reason  string  `json:"reason"`
-	Score   float64 `json:"score"`
+	Service string           `json:"service"`
+	Name    string           `json:"name"`
+	Pitch   string           `json:"pitch"`
+	Reason  string           `json:"reason"`
+	Reasons []HintReasonView `json:"reasons"`
+	Score   float64          `json:"score"`
+}
+
+// HintReasonView is one fact behind a hint (crm.HintReason); a fact has
+// only the fields its kind uses.
+type HintReasonView struct {
+	Kind    crm.HintReasonKind `json:"kind"`
+	Service string             `json:"service,omitempty"`
+	Others  []string           `json:"others,omitempty"`
+	Years   *int               `json:"years,omitempty"`
+	Days    *int               `json:"days,omitempty"` // from today (renews) or ago (mentioned, declined, last_mentioned)
+	Keyword string             `json:"keyword,omitempty"`
+}
+
+func hintView(h crm.Hint) HintView {
+	v := HintView{Service: h.ServiceCode, Name: h.ServiceName, Pitch: h.Pitch, Reason: h.Reason, Score: h.Score,
+		Reasons: make([]HintReasonView, 0, len(h.Reasons))}
+	for _, r := range h.Reasons {
+		rv := HintReasonView{Kind: r.Kind, Service: r.Service, Others: r.Others, Keyword: r.Keyword}
+		switch r.Kind {
+		case crm.ReasonHeld:
+			rv.Years = &r.Years
+		case crm.ReasonRenews, crm.ReasonMentioned, crm.ReasonDeclined, crm.ReasonLastMentioned:
+			rv.Days = &r.Days
+		}
+		v.Reasons = append(v.Reasons, rv)
+	}
+	return v
 }
 
 // CardView is the caller card.
@@ -245,7 +274,7 @@ func CardViewOf(card crm.Card, now time.Time) CardView {
 		v.Services = append(v.Services, sv)
 	}
 	for _, h := range card.Hints {
-		v.Hints = append(v.Hints, HintView{Service: h.ServiceCode, Name: h.ServiceName, Pitch: h.Pitch, Reason: h.Reason, Score: h.Score})
+		v.Hints = append(v.Hints, hintView(h))
 	}
 	return v
 }
