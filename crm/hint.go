@@ -86,14 +86,19 @@ func (r HintReason) english() string {
 	return string(r.Kind)
 }
 
-// englishReason joins reasons into Hint.Reason. A renewal of the service
-// just said to be held joins that fact: "hosting for 7 years, renews in 40
-// days".
+// SaidWithHeld tells whether reasons[i] is a renewal of the service the
+// reason before it says is held, and so is said with that fact rather than
+// on its own: "hosting for 7 years, renews in 40 days".
+func SaidWithHeld(reasons []HintReason, i int) bool {
+	return i > 0 && reasons[i].Kind == ReasonRenews && reasons[i-1].Kind == ReasonHeld && reasons[i-1].Service == reasons[i].Service
+}
+
+// englishReason joins reasons into Hint.Reason.
 func englishReason(reasons []HintReason) string {
 	var b strings.Builder
 	for i, r := range reasons {
 		switch {
-		case i > 0 && r.Kind == ReasonRenews && reasons[i-1].Kind == ReasonHeld && reasons[i-1].Service == r.Service:
+		case SaidWithHeld(reasons, i):
 			b.WriteString(", renews " + inDays(r.Days))
 			continue
 		case i > 0:

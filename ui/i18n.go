@@ -170,7 +170,7 @@ func (l Locale) HintReason(h crm.Hint) string {
 func (l Locale) hintReasonWords(h crm.Hint) string {
 	var b strings.Builder
 	for i, r := range h.Reasons {
-		if i > 0 && r.Kind == crm.ReasonRenews && h.Reasons[i-1].Kind == crm.ReasonHeld && h.Reasons[i-1].Service == r.Service {
+		if crm.SaidWithHeld(h.Reasons, i) {
 			// With the years just said: "hosting al 7 jaar, verlengt over 40 dagen".
 			b.WriteString(l.T("why.renews_too", l.inDays(r.Days)))
 			continue

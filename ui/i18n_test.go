@@ -17,15 +17,7 @@ import (
 // it in English.
 func TestHintReasonWords(t *testing.T) {
 	ctx := context.Background()
-	n, err := phone.New(phone.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := crm.Open(ctx, crm.Config{Path: filepath.Join(t.TempDir(), "callcard.db"), Phone: n})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openRegister(t)
 	if _, err := s.LoadDemo(ctx, crm.DemoOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -104,15 +96,7 @@ func TestHintReasonDutch(t *testing.T) {
 // caller's company, in each language; English as the register says it.
 func TestRelationWords(t *testing.T) {
 	ctx := context.Background()
-	n, err := phone.New(phone.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := crm.Open(ctx, crm.Config{Path: filepath.Join(t.TempDir(), "callcard.db"), Phone: n})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openRegister(t)
 	am, err := s.SaveEmployee(ctx, crm.EmployeeInput{Name: "Sanne Visser", Role: crm.RoleAccountManager, Numbers: []crm.NumberInput{{Raw: "06 23456789"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -156,4 +140,19 @@ func TestRelationWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(card("r3", "06 34567890"), "engineer, last in touch 12 days ago", "engineer, 12 dagen geleden voor het laatst contact")
+}
+
+// openRegister opens an empty register in a file of the test's own.
+func openRegister(t *testing.T) *crm.Store {
+	t.Helper()
+	n, err := phone.New(phone.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := crm.Open(context.Background(), crm.Config{Path: filepath.Join(t.TempDir(), "callcard.db"), Phone: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
