@@ -89,8 +89,9 @@ func (s *Store) ImportServices(ctx context.Context, r io.Reader, opt ImportOptio
 		rows = append(rows, row)
 	}
 	// A row whose complements are wrong is left out, which can leave
-	// another row complementing a service that won't exist: repeat until
-	// every remaining row is sound.
+	// another row complementing a service that won't exist, or a row
+	// without a name updating a service that won't be created: repeat
+	// until every remaining row is sound.
 	good := rows
 	for {
 		before := len(good)
@@ -101,12 +102,23 @@ func (s *Store) ImportServices(ctx context.Context, r io.Reader, opt ImportOptio
 		for _, row := range good {
 			known[row.in.Code] = true
 		}
+		// Rows are written in file order, so a row without a name needs
+		// its service stored already or created by a row above it.
+		named := map[string]bool{}
+		for code := range stored {
+			named[code] = true
+		}
 		kept := good[:0:0]
 		for _, row := range good {
-			if re := checkComplements(row, known); re != nil {
+			re := checkComplements(row, known)
+			if re == nil && row.in.Name == "" && !named[row.in.Code] {
+				re = &RowError{Line: row.line, Column: "name", Message: fmt.Sprintf("new service %q needs a name", row.in.Code)}
+			}
+			if re != nil {
 				errs = append(errs, re)
 				continue
 			}
+			named[row.in.Code] = true
 			kept = append(kept, row)
 		}
 		if good = kept; len(good) == before {

@@ -631,6 +631,17 @@ erp,ERP,,,crm
 	if b.Name != "Online backup" || b.Pitch != "New pitch." || len(b.Complements) != 1 || b.Complements[0].Weight != 0.3 {
 		t.Errorf("backup = %+v", b)
 	}
+
+	// A row without a name for a service only a rejected row above would
+	// have created is reported, and the rest of the file still lands.
+	rep, err = s.ImportServices(ctx, strings.NewReader("code,name,complements\nmail,Mail,nothing\nmail,,\nweb,Web,\n"), crm.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantErrors(t, rep, "2:complements", "3:name")
+	if rep.Created != 1 || len(must(s.Services(ctx))) != 4 {
+		t.Errorf("report = %+v, services = %+v", rep, must(s.Services(ctx)))
+	}
 }
 
 // FuzzImportContacts feeds arbitrary files to the importer: it must never
@@ -789,6 +800,7 @@ func TestImportYieldsToWriters(t *testing.T) {
 func FuzzImportServices(f *testing.F) {
 	f.Add([]byte(testServices))
 	f.Add([]byte("code,name,complements\na,A,b:0.5\nb,,c\nc,C,a;b:1\nd,D,zz\ne,E,d\n"))
+	f.Add([]byte("code,name,complements\na,A,zz\na,,\n"))
 	s := openStore(f)
 	f.Fuzz(func(t *testing.T, file []byte) {
 		rep, err := s.ImportServices(context.Background(), bytes.NewReader(file), crm.ImportOptions{})
