@@ -17,6 +17,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/callcard/callcard/crm/internal/sqlitestable"
+	"github.com/callcard/callcard/crm/internal/walbatch"
 	"github.com/callcard/callcard/phone"
 )
 
@@ -124,8 +125,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil
 	}}
 	// The writer's commits are flushed to disk by the store (walFlusher),
-	// not inside SQLite's COMMIT, whatever cfg.Synchronous says.
-	writerDSN := strings.Replace(base, "&_synchronous="+sync, "&_synchronous=NORMAL", 1) + "&_txlock=immediate"
+	// not inside SQLite's COMMIT, whatever cfg.Synchronous says. It alone
+	// writes WAL frames, and hands each commit's frames to the kernel in
+	// one write (walbatch).
+	if err := walbatch.Register(); err != nil {
+		return nil, internal(err, "opening database")
+	}
+	writerDSN := strings.Replace(base, "&_synchronous="+sync, "&_synchronous=NORMAL", 1) + "&_txlock=immediate&vfs=" + walbatch.Name
 	write := sql.OpenDB(connector{driver: writer, dsn: writerDSN})
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
