@@ -170,9 +170,9 @@ func (s *Store) writeCallEvent(ctx context.Context, tx *txn, in CallEventInput, 
 	if err := saveCall(ctx, tx, &call); err != nil {
 		return CallEventResult{}, err
 	}
-	var eventID int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO call_events (call_id, dedup_key, event, occurred_at, received_at)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`, call.ID, in.DedupKey, in.Event, in.OccurredAt.UnixMilli(), now.UnixMilli()).Scan(&eventID); err != nil {
+	eventID, err := insertID(tx.ExecContext(ctx, `INSERT INTO call_events (call_id, dedup_key, event, occurred_at, received_at)
+			VALUES (?, ?, ?, ?, ?)`, call.ID, in.DedupKey, in.Event, in.OccurredAt.UnixMilli(), now.UnixMilli()))
+	if err != nil {
 		return CallEventResult{}, internal(err, "saving call event")
 	}
 	if created && (call.OrganisationID != 0 || call.ContactID != 0) {
@@ -307,11 +307,12 @@ func saveCall(ctx context.Context, tx *txn, c *Call) error {
 		}
 		return nil
 	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO calls (status, from_raw, from_e164, from_national, to_raw, to_e164,
+	id, err := insertID(tx.ExecContext(ctx, `INSERT INTO calls (status, from_raw, from_e164, from_national, to_raw, to_e164,
 		forwarded_raw, forwarded_e164, match, contact_id, organisation_id, employee_id, calling_for_id, agent, taken_by_id,
 		ringing_at, answered_at, ended_at, missed, handled_at, updated_at, source, external_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		append(args, c.Source, c.ExternalID, c.CreatedAt.UnixMilli())...).Scan(&c.ID)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append(args, c.Source, c.ExternalID, c.CreatedAt.UnixMilli())...))
+	c.ID = id
 	if err != nil {
 		return internal(err, "saving call")
 	}

@@ -545,8 +545,11 @@ func affected(res sql.Result, err error) (int64, error) {
 	return res.RowsAffected()
 }
 
-// insertID returns the id of the row an INSERT ... DO NOTHING added, or 0
-// if it added none.
+// insertID returns the id of the row an INSERT (... DO NOTHING) added, or
+// 0 if it added none. The importers and the insertions of every ringing
+// call use it instead of RETURNING id, which makes SQLite open and close a
+// temporary table for each statement: 6.5 µs against 0.9 µs for a bare
+// insert on the development VM.
 func insertID(res sql.Result, err error) (int64, error) {
 	if err != nil {
 		return 0, err

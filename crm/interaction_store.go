@@ -68,13 +68,11 @@ func (s *Store) AddInteraction(ctx context.Context, in InteractionInput) (Intera
 
 // addInteraction writes a validated entry inside tx.
 func addInteraction(ctx context.Context, tx *txn, in InteractionInput) (int64, error) {
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO interactions
+	id, err := insertID(tx.ExecContext(ctx, `INSERT INTO interactions
 		(organisation_id, contact_id, kind, occurred_at, author_id, assignee_id, service_id, call_id, status, summary)
-		VALUES (coalesce(?1, (SELECT organisation_id FROM contacts WHERE id = ?2)), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-		RETURNING id`,
+		VALUES (coalesce(?1, (SELECT organisation_id FROM contacts WHERE id = ?2)), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`,
 		nullID(in.OrganisationID), nullID(in.ContactID), in.Kind, in.OccurredAt.UnixMilli(), nullID(in.AuthorID),
-		nullID(in.AssigneeID), nullID(in.ServiceID), in.CallID, in.Status, in.Summary).Scan(&id)
+		nullID(in.AssigneeID), nullID(in.ServiceID), in.CallID, in.Status, in.Summary))
 	if isForeignKeyViolation(err) {
 		return 0, Errorf(CodeInvalid, "interaction", "the organisation, contact, employee or service named does not exist")
 	}
