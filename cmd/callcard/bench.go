@@ -64,7 +64,7 @@ func cmdBench(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&cfg.Sync, "sync", "full", "commit flush policy of the register: full or normal (CALLCARD_SYNC)")
 	fs.StringVar(&cfg.jsonPath, "json", "", "write every figure as JSON to this file (CALLCARD_JSON)")
 	fs.StringVar(&cfg.dir, "dir", "", "directory for the database, kept afterwards; default a temporary directory, removed (CALLCARD_DIR)")
-	fs.StringVar(&cfg.profile, "profile", "", "write a CPU profile of each phase into this directory (CALLCARD_PROFILE)")
+	fs.StringVar(&cfg.profile, "profile", "", "write a CPU profile and an execution trace (its first 2 s) of each phase into this directory (CALLCARD_PROFILE)")
 	fs.BoolVar(&cfg.strict, "strict", false, "exit non-zero when a target is missed (CALLCARD_STRICT)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: callcard bench [flags]\n\nBuilds a synthetic register, serves it on a loopback port and measures webhooks to live\nevents, look-ups (beside a bare echo handler), caller cards, import and memory.\n\nFlags:")

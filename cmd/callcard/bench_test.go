@@ -20,7 +20,10 @@ func TestBench(t *testing.T) {
 	jsonPath := filepath.Join(dir, "bench-results.json")
 	var stdout, stderr bytes.Buffer
 	args := []string{"bench", "--contacts", "2000", "--rate", "200", "--duration", "2s", "--lookup-duration", "1s",
-		"--cards", "300", "--json", jsonPath, "--dir", filepath.Join(dir, "db")}
+		"--cards", "300", "--json", jsonPath, "--dir", filepath.Join(dir, "db"), "--profile", filepath.Join(dir, "prof")}
+	if err := os.Mkdir(filepath.Join(dir, "prof"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := run(ctx, args, func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr); err != nil {
@@ -29,6 +32,20 @@ func TestBench(t *testing.T) {
 	for _, want := range []string{"webhook → SSE p99", "events lost", "look-up throughput", "card p99", "import", "resident memory"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("the report lacks %q:\n%s", want, stdout.String())
+		}
+	}
+
+	// A CPU profile and an execution trace of every phase.
+	for _, phase := range []string{"import", "webhooks", "lookup", "bare", "card"} {
+		for _, kind := range []string{".pprof", ".trace"} {
+			b, err := os.ReadFile(filepath.Join(dir, "prof", phase+kind))
+			if err != nil {
+				t.Error(err)
+				continue
+			}
+			if kind == ".trace" && !bytes.HasPrefix(b, []byte("go 1.")) || kind == ".pprof" && len(b) == 0 {
+				t.Errorf("%s%s is not a %s (%d bytes)", phase, kind, kind, len(b))
+			}
 		}
 	}
 
