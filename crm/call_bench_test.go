@@ -3,6 +3,7 @@ package crm_test
 import (
 	"context"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -46,4 +47,36 @@ func BenchmarkRecordCallEvent(b *testing.B) {
 		}
 		i++
 	}
+}
+
+// BenchmarkRecordCallEventConcurrent is BenchmarkRecordCallEvent with
+// callers ringing at once, as under load: events then share commits, each
+// in a savepoint of its own (callEventCommitter).
+//
+//	CALLCARD_BENCH_CONTACTS=100000 go test ./crm -run '^$' -bench 'RecordCallEventConcurrent' -benchtime 20000x
+func BenchmarkRecordCallEventConcurrent(b *testing.B) {
+	n := benchContacts(b)
+	ctx := context.Background()
+	s := openStoreWith(b, phone.Config{DefaultRegion: "NL"}, func(c *crm.Config) {
+		c.Synchronous = "NORMAL"
+		c.Now = time.Now
+	})
+	g := crm.NewSynthetic(n, 42)
+	if _, err := crm.SeedSynthetic(ctx, s, g, crm.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	callers := g.Samples(crm.MatchContact, 4096)
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(8)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			if _, err := s.RecordCallEvent(ctx, crm.CallEventInput{ExternalID: "b" + strconv.FormatInt(i, 10), Event: crm.EventRinging,
+				From: callers[int(i)%len(callers)], To: "020 555 0100"}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
