@@ -68,6 +68,7 @@ func BenchmarkRecordCallEventConcurrent(b *testing.B) {
 	callers := g.Samples(crm.MatchContact, 4096)
 	var next atomic.Int64
 	b.ReportAllocs()
+	b.ResetTimer()
 	b.SetParallelism(8)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
