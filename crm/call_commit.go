@@ -30,11 +30,13 @@ const liveIDSkip = 100_000
 // maxCallEventBatch events and publishes them, hands the writer to the new
 // head of the queue, which leads the next group, and only then waits for
 // the flush of its group (walFlusher), so the next group is written while
-// this one is flushed. No goroutine runs in the background.
+// this one is flushed. No goroutine runs in the background, and each
+// waiting event is woken once, when it leads or when it is done: waking
+// every waiter at each step kept a two-core machine busy scheduling
+// goroutines that went straight back to sleep.
 type callEventCommitter struct {
-	mu      sync.Mutex
-	changed sync.Cond // signalled when the queue's head or a job's state changes
-	queue   []*callEventJob
+	mu    sync.Mutex
+	queue []*callEventJob
 	// skipped is set once this store has moved the live-event ids on.
 	skipped bool
 }
@@ -46,6 +48,9 @@ type callEventJob struct {
 	now     time.Time
 	publish func(LiveEvent) // nil: nobody to tell
 
+	// wake is signalled once: when the job reaches the head of the queue,
+	// or when the group it was committed in is done.
+	wake chan struct{}
 	done bool // committed and flushed, or failed
 	res  CallEventResult
 	err  error
@@ -57,13 +62,15 @@ type callEventJob struct {
 // then finds it as a duplicate): a group's commit must not depend on one
 // caller.
 func (c *callEventCommitter) commit(ctx context.Context, s *Store, job *callEventJob) (CallEventResult, error) {
+	job.wake = make(chan struct{}, 1)
 	c.mu.Lock()
 	c.queue = append(c.queue, job)
-	// A job leaves the queue when its group is committed, and is done once
-	// the group is flushed.
-	for !job.done && (len(c.queue) == 0 || c.queue[0] != job) {
-		c.changed.Wait()
+	leads := c.queue[0] == job
+	c.mu.Unlock()
+	if !leads {
+		<-job.wake
 	}
+	c.mu.Lock()
 	if job.done {
 		c.mu.Unlock()
 		return job.res, job.err
@@ -84,7 +91,9 @@ func (c *callEventCommitter) commit(ctx context.Context, s *Store, job *callEven
 	c.mu.Lock()
 	c.skipped = c.skipped || (skip && err == nil)
 	c.queue = c.queue[len(group):]
-	c.changed.Broadcast()
+	if len(c.queue) > 0 {
+		c.queue[0].wake <- struct{}{}
+	}
 	c.mu.Unlock()
 
 	if err == nil {
@@ -98,8 +107,10 @@ func (c *callEventCommitter) commit(ctx context.Context, s *Store, job *callEven
 	c.mu.Lock()
 	for _, j := range group {
 		j.done = true
+		if j != job {
+			j.wake <- struct{}{}
+		}
 	}
-	c.changed.Broadcast()
 	c.mu.Unlock()
 	return job.res, job.err
 }

@@ -155,7 +155,6 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.flusher = newWALFlusher(s.wal.sync)
 	}
 	s.write.committed = s.afterCommit
-	s.callEvents.changed.L = &s.callEvents.mu
 	if err := s.migrate(ctx); err != nil {
 		s.write.Close()
 		return nil, err
