@@ -41,6 +41,23 @@ type callEventCommitter struct {
 	skipped bool
 }
 
+// CallEventTimes is how one call event went through the single writer: the
+// stages a webhook waits on between its arrival and its answer, besides
+// recognising the caller.
+type CallEventTimes struct {
+	// Waited is from the event joining the queue to its group's commit
+	// starting: the writer was busy with the groups before it.
+	Waited time.Duration
+	// Committed is its group's transaction, from BEGIN to COMMIT returning;
+	// screens are told of the event when it ends.
+	Committed time.Duration
+	// Flushed is its group's flush to disk, which the webhook's answer
+	// waits for; 0 when commits are not flushed (synchronous normal).
+	Flushed time.Duration
+	// Group is how many events were committed together.
+	Group int
+}
+
 // callEventJob is one event waiting for its commit.
 type callEventJob struct {
 	in      CallEventInput
@@ -50,10 +67,12 @@ type callEventJob struct {
 
 	// wake is signalled once: when the job reaches the head of the queue,
 	// or when the group it was committed in is done.
-	wake chan struct{}
-	done bool // committed and flushed, or failed
-	res  CallEventResult
-	err  error
+	wake   chan struct{}
+	done   bool // committed and flushed, or failed
+	res    CallEventResult
+	err    error
+	queued time.Time
+	times  CallEventTimes
 }
 
 // commit returns once job is committed and on disk (or has failed), leading
@@ -63,6 +82,7 @@ type callEventJob struct {
 // caller.
 func (c *callEventCommitter) commit(ctx context.Context, s *Store, job *callEventJob) (CallEventResult, error) {
 	job.wake = make(chan struct{}, 1)
+	job.queued = time.Now()
 	c.mu.Lock()
 	c.queue = append(c.queue, job)
 	leads := c.queue[0] == job
@@ -73,13 +93,15 @@ func (c *callEventCommitter) commit(ctx context.Context, s *Store, job *callEven
 	c.mu.Lock()
 	if job.done {
 		c.mu.Unlock()
-		return job.res, job.err
+		return s.observed(job)
 	}
 	group := c.queue[:min(len(c.queue), maxCallEventBatch)]
 	skip := !c.skipped
 	c.mu.Unlock()
 
+	started := time.Now()
 	written, err := s.commitCallEvents(context.WithoutCancel(ctx), group, skip)
+	committed := time.Now()
 	if err == nil {
 		for _, j := range group {
 			if j.err == nil && !j.res.Duplicate && j.publish != nil {
@@ -104,14 +126,29 @@ func (c *callEventCommitter) commit(ctx context.Context, s *Store, job *callEven
 		}
 	}
 
+	flushed := time.Now()
+	if s.flusher.sync == nil {
+		flushed = committed
+	}
 	c.mu.Lock()
 	for _, j := range group {
 		j.done = true
+		j.times = CallEventTimes{Waited: started.Sub(j.queued), Committed: committed.Sub(started),
+			Flushed: flushed.Sub(committed), Group: len(group)}
 		if j != job {
 			j.wake <- struct{}{}
 		}
 	}
 	c.mu.Unlock()
+	return s.observed(job)
+}
+
+// observed tells Config.ObserveCallEvent how a stored event went, and
+// returns the job's result.
+func (s *Store) observed(job *callEventJob) (CallEventResult, error) {
+	if job.err == nil && s.observeCallEvent != nil {
+		s.observeCallEvent(job.times)
+	}
 	return job.res, job.err
 }
 

@@ -2,6 +2,8 @@ package crm_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -187,4 +189,60 @@ func TestTodaysCalls(t *testing.T) {
 			t.Errorf("event %d of %s: %+v, Summarise says %+v", ev.ID, ev.ExternalID, ev, want)
 		}
 	}
+}
+
+// TestObserveCallEvent checks what the store reports of each stored call
+// event for metrics: one report per event stored, none for one refused, and
+// times that add up. Events sent at once share commits, and every event of
+// a group reports the group's size.
+func TestObserveCallEvent(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	var seen []crm.CallEventTimes
+	s := openStoreWith(t, phone.Config{DefaultRegion: "NL"}, func(c *crm.Config) {
+		c.Now = time.Now
+		c.ObserveCallEvent = func(ct crm.CallEventTimes) {
+			mu.Lock()
+			seen = append(seen, ct)
+			mu.Unlock()
+		}
+	})
+	start := time.Now()
+	var wg sync.WaitGroup
+	const events = 40
+	for i := range events {
+		wg.Go(func() {
+			if _, err := s.RecordCallEvent(ctx, crm.CallEventInput{ExternalID: fmt.Sprint("obs-", i), Event: crm.EventRinging,
+				From: "06 12345678"}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	took := time.Since(start)
+	if _, err := s.RecordCallEvent(ctx, crm.CallEventInput{ExternalID: "", Event: crm.EventRinging}); err == nil {
+		t.Fatal("an event without a call id was stored")
+	}
+	if len(seen) != events {
+		t.Fatalf("%d reports for %d events", len(seen), events)
+	}
+	grouped := 0
+	bySize := map[int]int{}
+	for _, ct := range seen {
+		bySize[ct.Group]++
+		if ct.Group < 1 || ct.Group > events || ct.Committed <= 0 || ct.Waited < 0 || ct.Flushed <= 0 ||
+			ct.Waited+ct.Committed+ct.Flushed > took {
+			t.Errorf("report %+v (all %d events took %v)", ct, events, took)
+		}
+		if ct.Group > 1 {
+			grouped++
+		}
+	}
+	// Every event of a group of n reports n, so n divides how many did.
+	for n, count := range bySize {
+		if count%n != 0 {
+			t.Errorf("%d events reported a group of %d", count, n)
+		}
+	}
+	t.Logf("%d of %d events were committed with others", grouped, events)
 }

@@ -47,6 +47,10 @@ type Config struct {
 	// Language is what the register writes its own history entries in
 	// (calls, check-ins, hint outcomes); "" means English.
 	Language Language
+	// ObserveCallEvent, if set, is told how each stored call event went
+	// through the single writer, for metrics. It runs on the goroutine that
+	// recorded the event, after the event is on disk, and must be quick.
+	ObserveCallEvent func(CallEventTimes)
 
 	// onConnect runs on every new SQLite connection; tests use it to watch
 	// what SQLite compiles.
@@ -75,6 +79,8 @@ type Store struct {
 	// flusher makes the writer's commits durable (wal_flush.go).
 	flusher *walFlusher
 	wal     *walFile
+	// observeCallEvent is Config.ObserveCallEvent.
+	observeCallEvent func(CallEventTimes)
 }
 
 // Open opens (creating if needed) the register at cfg.Path and applies any
@@ -149,7 +155,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, internal(fmt.Errorf("open %s: %w", cfg.Path, err), "opening database")
 	}
 	s := &Store{write: newPool(write), phone: cfg.Phone, now: now, recognitions: newRecognitionCache(cfg.RecognitionCache), words: wordingIn(lang),
-		wal: &walFile{path: cfg.Path + "-wal"}}
+		wal: &walFile{path: cfg.Path + "-wal"}, observeCallEvent: cfg.ObserveCallEvent}
 	s.flusher = newWALFlusher(nil)
 	if sync == "FULL" {
 		s.flusher = newWALFlusher(s.wal.sync)
