@@ -86,9 +86,16 @@ func (s *Server) events(c echo.Context) error {
 			// Send what else is already waiting with this event and flush
 			// once: under load, events come in groups (one commit), and a
 			// flush is a system call per screen.
+			var published [maxUnflushed]time.Time
+			n := 0
 			for sent := 1; ; sent++ {
-				if !s.sendLive(ctx, w, &last, f) {
+				wrote, ok := s.sendLive(ctx, w, &last, f)
+				if !ok {
 					return nil
+				}
+				if wrote && !f.Published.IsZero() {
+					published[n] = f.Published
+					n++
 				}
 				if sent == maxUnflushed {
 					break
@@ -105,6 +112,10 @@ func (s *Server) events(c echo.Context) error {
 				}
 			}
 			w.Flush()
+			flushed := time.Now()
+			for _, at := range published[:n] {
+				s.cfg.Metrics.LiveDeliverySeconds.Observe(flushed.Sub(at).Seconds())
+			}
 		case <-heartbeat.C:
 			// A token revoked, or a user signed out or disabled, since the
 			// stream opened loses it here rather than when it next
@@ -125,11 +136,12 @@ func (s *Server) events(c echo.Context) error {
 const maxUnflushed = 64
 
 // sendLive writes a published event unless the screen has it already,
-// first the stored events it overtook; false means the stream is broken.
-func (s *Server) sendLive(ctx context.Context, w *echo.Response, last *int64, f *LiveFrame) bool {
+// first the stored events it overtook. wrote says whether it wrote this
+// event; ok false means the stream is broken.
+func (s *Server) sendLive(ctx context.Context, w *echo.Response, last *int64, f *LiveFrame) (wrote, ok bool) {
 	id := f.Event.ID
 	if id <= *last {
-		return true
+		return false, true
 	}
 	if *last >= 0 && id > *last+1 {
 		// Requests publish after their commit and can overtake each
@@ -137,22 +149,22 @@ func (s *Server) sendLive(ctx context.Context, w *echo.Response, last *int64, f 
 		// that one later would lose it. One writer commits events in id
 		// order, so all up to this id are stored: send them in order.
 		if !s.catchUp(ctx, w, last, id) {
-			return false
+			return false, false
 		}
 		if id <= *last {
-			return true
+			return false, true
 		}
 	}
 	frame, err := f.Frame()
 	if err != nil {
 		s.log.Error("encoding a live event", "err", err)
-		return false
+		return false, false
 	}
 	if _, err := w.Write(frame); err != nil {
-		return false
+		return false, false
 	}
 	*last = id
-	return true
+	return true, true
 }
 
 // catchUp writes the stored events after *last up to and including upTo,

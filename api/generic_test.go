@@ -272,17 +272,43 @@ func TestHealthAndMetrics(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "ok") {
 		t.Fatalf("healthz %d %s", resp.StatusCode, body)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stream := ts.openStream(t, ctx, "")
+	waitSubscribers(t, ts, 1)
 	ts.postCall(t, `{"call_id":"m-1","event":"ringing","from":"anonymous"}`, nil)
+	nextCall(t, stream)
 	resp, _ = ts.do(t, http.MethodGet, "/metrics", "", nil, map[string]string{"Authorization": ""})
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("metrics without token: %d, want 401", resp.StatusCode)
 	}
-	resp, body = ts.do(t, http.MethodGet, "/metrics", "", nil, nil)
-	for _, want := range []string{`callcard_webhooks_total{outcome="stored",source="generic"} 1`,
-		`callcard_recognitions_total{match="withheld"} 1`, "callcard_lookup_duration_seconds", "callcard_live_subscribers 0"} {
-		if !strings.Contains(string(body), want) {
-			t.Errorf("metrics lack %q", want)
+	// The screen's delivery is counted just after the flush that sent it.
+	want := []string{`callcard_webhooks_total{outcome="stored",source="generic"} 1`,
+		`callcard_recognitions_total{match="withheld"} 1`, "callcard_lookup_duration_seconds", "callcard_live_subscribers 1",
+		`callcard_call_event_stage_seconds_count{stage="wait"} 1`, `callcard_call_event_stage_seconds_count{stage="commit"} 1`,
+		`callcard_call_event_stage_seconds_count{stage="flush"} 1`, `callcard_call_event_group_size_count 1`,
+		`callcard_live_event_delivery_seconds_count 1`}
+	var missing []string
+	for range 100 {
+		resp, body = ts.do(t, http.MethodGet, "/metrics", "", nil, nil)
+		missing = missing[:0]
+		for _, w := range want {
+			if !strings.Contains(string(body), w) {
+				missing = append(missing, w)
+			}
 		}
+		if len(missing) == 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, w := range missing {
+		t.Errorf("metrics lack %q", w)
+	}
+	cancel()
+	waitSubscribers(t, ts, 0)
+	resp, body = ts.do(t, http.MethodGet, "/metrics", "", nil, nil)
+	if !strings.Contains(string(body), "callcard_live_subscribers 0") {
+		t.Error("metrics lack callcard_live_subscribers 0 once the screen left")
 	}
 }
 

@@ -37,7 +37,10 @@ func newTestServer(t testing.TB) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := crm.Open(ctx, crm.Config{Path: filepath.Join(t.TempDir(), "callcard.db"), Phone: n})
+	// Wired as serve wires it: the store reports to the metrics.
+	metrics := api.NewMetrics()
+	store, err := crm.Open(ctx, crm.Config{Path: filepath.Join(t.TempDir(), "callcard.db"), Phone: n,
+		ObserveCallEvent: metrics.ObserveCallEvent})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +49,6 @@ func newTestServer(t testing.TB) *testServer {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	metrics := api.NewMetrics()
 	hub := api.NewHub(func(n int) { metrics.LiveSubscribers.Set(float64(n)) })
 	e := api.NewEcho(log)
 	api.New(e, api.Config{Register: store, Hub: hub, Metrics: metrics, Logger: log,

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/callcard/callcard/crm"
 )
@@ -33,9 +34,11 @@ type Subscription struct {
 // committing webhook holds the writer.
 type LiveFrame struct {
 	Event crm.LiveEvent
-	once  sync.Once
-	frame []byte
-	err   error
+	// Published is when Publish handed the event to the screens.
+	Published time.Time
+	once      sync.Once
+	frame     []byte
+	err       error
 }
 
 // Frame returns the event as one "event: call" frame.
@@ -93,7 +96,7 @@ func (h *Hub) Unsubscribe(s *Subscription) {
 // Publish hands ev to every subscriber without ever blocking: one whose
 // buffer is full is dropped.
 func (h *Hub) Publish(ev crm.LiveEvent) {
-	f := &LiveFrame{Event: ev}
+	f := &LiveFrame{Event: ev, Published: time.Now()}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s := range h.subs {

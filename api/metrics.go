@@ -6,6 +6,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/callcard/callcard/crm"
 )
 
 // Metrics are the server's Prometheus series, on a registry of its own so
@@ -17,7 +19,20 @@ type Metrics struct {
 	LookupSeconds   prometheus.Histogram     // look-up latency
 	WebhookSeconds  *prometheus.HistogramVec // webhook handling latency by source
 	LiveSubscribers prometheus.Gauge
+	// CallEventSeconds is how long a stored call event spent in each stage
+	// of the single writer (crm.CallEventTimes): waiting for it, in its
+	// group's commit, and in its group's flush to disk.
+	CallEventSeconds *prometheus.HistogramVec
+	// CallEventGroup is how many events shared each event's commit.
+	CallEventGroup prometheus.Histogram
+	// LiveDeliverySeconds is from an event's publication to its being
+	// flushed to a screen's stream, once per screen.
+	LiveDeliverySeconds prometheus.Histogram
 }
+
+// stageBuckets resolve the stages of a webhook, tens of microseconds to
+// tenths of a second, to within a factor of about 1.5.
+var stageBuckets = prometheus.ExponentialBucketsRange(0.00005, 0.5, 24)
 
 // NewMetrics registers every series.
 func NewMetrics() *Metrics {
@@ -45,10 +60,36 @@ func NewMetrics() *Metrics {
 			Name: "callcard_live_subscribers",
 			Help: "Screens listening for live call events.",
 		}),
+		CallEventSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "callcard_call_event_stage_seconds",
+			Help: "Time a stored call event spent in each stage of the single writer: wait (for the writer), " +
+				"commit (its group's transaction), flush (its group's flush to disk).",
+			Buckets: stageBuckets,
+		}, []string{"stage"}),
+		CallEventGroup: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "callcard_call_event_group_size",
+			Help:    "Call events committed together, seen from each event.",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64},
+		}),
+		LiveDeliverySeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "callcard_live_event_delivery_seconds",
+			Help:    "Time from a live event's publication, right after its commit, to its being flushed to a screen's stream; once per screen.",
+			Buckets: stageBuckets,
+		}),
 	}
 	m.Registry.MustRegister(m.Webhooks, m.Recognitions, m.LookupSeconds, m.WebhookSeconds, m.LiveSubscribers,
+		m.CallEventSeconds, m.CallEventGroup, m.LiveDeliverySeconds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// ObserveCallEvent records how a stored call event went through the
+// writer; give it to crm.Config.ObserveCallEvent.
+func (m *Metrics) ObserveCallEvent(t crm.CallEventTimes) {
+	m.CallEventSeconds.WithLabelValues("wait").Observe(t.Waited.Seconds())
+	m.CallEventSeconds.WithLabelValues("commit").Observe(t.Committed.Seconds())
+	m.CallEventSeconds.WithLabelValues("flush").Observe(t.Flushed.Seconds())
+	m.CallEventGroup.Observe(float64(t.Group))
 }
 
 // Handler serves the registry in the Prometheus text format.

@@ -67,6 +67,12 @@ var errHelp = usageError("")
 
 // openRegister opens the register the flags name.
 func (r *registerFlags) open(ctx context.Context) (*crm.Store, error) {
+	return r.openObserved(ctx, nil)
+}
+
+// openObserved opens the register the flags name, telling observe how each
+// stored call event went through the writer (metrics).
+func (r *registerFlags) openObserved(ctx context.Context, observe func(crm.CallEventTimes)) (*crm.Store, error) {
 	n, err := phone.New(phone.Config{DefaultRegion: r.region})
 	if err != nil {
 		return nil, usageError(fmt.Sprintf("--region: %v", err))
@@ -75,5 +81,5 @@ func (r *registerFlags) open(ctx context.Context) (*crm.Store, error) {
 	if err != nil {
 		return nil, usageError("--language: " + crm.ErrorMessage(err))
 	}
-	return crm.Open(ctx, crm.Config{Path: r.database, Phone: n, Synchronous: r.sync, Language: lang})
+	return crm.Open(ctx, crm.Config{Path: r.database, Phone: n, Synchronous: r.sync, Language: lang, ObserveCallEvent: observe})
 }

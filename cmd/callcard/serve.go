@@ -47,7 +47,8 @@ func cmdServe(ctx context.Context, env Env, args []string) error {
 	}
 	log := slog.New(handler)
 
-	store, err := reg.open(ctx)
+	metrics := api.NewMetrics()
+	store, err := reg.openObserved(ctx, metrics.ObserveCallEvent)
 	if err != nil {
 		return err
 	}
@@ -76,7 +77,6 @@ func cmdServe(ctx context.Context, env Env, args []string) error {
 		}
 	}
 
-	metrics := api.NewMetrics()
 	hub := api.NewHub(func(n int) { metrics.LiveSubscribers.Set(float64(n)) })
 	e := api.NewEcho(log)
 	console, err := ui.New(e, ui.Config{
