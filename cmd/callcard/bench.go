@@ -174,7 +174,9 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	if err := store.Close(); err != nil {
 		return nil, err
 	}
-	if store, err = crm.Open(ctx, crm.Config{Path: dbPath, Phone: normaliser, Synchronous: cfg.Sync, RecognitionCache: cfg.RecognitionCache}); err != nil {
+	metrics := api.NewMetrics()
+	if store, err = crm.Open(ctx, crm.Config{Path: dbPath, Phone: normaliser, Synchronous: cfg.Sync, RecognitionCache: cfg.RecognitionCache,
+		ObserveCallEvent: metrics.ObserveCallEvent}); err != nil {
 		return nil, err
 	}
 	debug.FreeOSMemory()
@@ -192,7 +194,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 
 	// 2. The server as serve wires it, and a bare echo beside it.
 	res.Goroutines.Before = runtime.NumGoroutine()
-	srv, err := startBenchServer(store)
+	srv, err := startBenchServer(store, metrics)
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +222,9 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	res.Webhooks.CPUCores = clock.cores()
 	stop()
 	if err != nil {
+		return nil, err
+	}
+	if res.Webhooks.Stages, err = readStages(metrics); err != nil {
 		return nil, err
 	}
 
@@ -396,14 +401,13 @@ type benchServer struct {
 // startBenchServer serves the register exactly as cmdServe wires it: the
 // console and the API on one echo, request logging included (to nowhere),
 // the hub closed on shutdown, the same timeouts.
-func startBenchServer(store *crm.Store) (*benchServer, error) {
+func startBenchServer(store *crm.Store, metrics *api.Metrics) (*benchServer, error) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	base := "http://" + ln.Addr().String()
-	metrics := api.NewMetrics()
 	hub := api.NewHub(func(n int) { metrics.LiveSubscribers.Set(float64(n)) })
 	e := api.NewEcho(log)
 	console, err := ui.New(e, ui.Config{Store: store, Logger: log, Publish: hub.Publish, StatusOf: api.StatusOf})

@@ -95,6 +95,8 @@ type benchWebhooks struct {
 	Recognised map[string]map[string]int64 `json:"recognised"`
 	Mismatched int64                       `json:"mismatched"`
 	FirstError string                      `json:"first_error,omitempty"`
+	// Stages is where the server's time went, from its own metrics.
+	Stages benchStages `json:"stages"`
 }
 
 type benchLookups struct {
@@ -422,6 +424,11 @@ func printBench(w io.Writer, r *benchResults) {
 	fmt.Fprintf(tw, "  webhook → SSE\t%s over %s deliveries; %s lost, %s duplicates, %s reconnects\n",
 		latencyLine(wh.Latency), thousands(wh.Delivered), thousands(wh.Lost), thousands(wh.Duplicates), thousands(wh.Reconnects))
 	fmt.Fprintf(tw, "  recognised\t%s; %s not as expected\n", recognisedLine(wh.Recognised), thousands(wh.Mismatched))
+	st := wh.Stages
+	fmt.Fprintf(tw, "  server stages\twait for the writer p50 %.2f ms, p99 %.2f ms; commit p50 %.2f, p99 %.2f; flush p50 %.2f, p99 %.2f; "+
+		"to each screen after the commit p50 %.2f, p99 %.2f; %.1f events a commit (from /metrics, ±25%%)\n",
+		st.Wait.P50Ms, st.Wait.P99Ms, st.Commit.P50Ms, st.Commit.P99Ms, st.Flush.P50Ms, st.Flush.P99Ms,
+		st.Delivery.P50Ms, st.Delivery.P99Ms, st.GroupMean)
 	for _, l := range []struct {
 		name  string
 		run   lookupRun
