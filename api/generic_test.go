@@ -284,7 +284,7 @@ func TestHealthAndMetrics(t *testing.T) {
 	// The screen's delivery is counted just after the flush that sent it.
 	want := []string{`callcard_webhooks_total{outcome="stored",source="generic"} 1`,
 		`callcard_recognitions_total{match="withheld"} 1`, "callcard_lookup_duration_seconds", "callcard_live_subscribers 1",
-		`callcard_call_event_stage_seconds_count{stage="wait"} 1`, `callcard_call_event_stage_seconds_count{stage="commit"} 1`,
+		`callcard_call_event_stage_seconds_count{stage="recognise"} 1`, `callcard_call_event_stage_seconds_count{stage="wait"} 1`, `callcard_call_event_stage_seconds_count{stage="commit"} 1`,
 		`callcard_call_event_stage_seconds_count{stage="flush"} 1`, `callcard_call_event_group_size_count 1`,
 		`callcard_live_event_delivery_seconds_count 1`}
 	var missing []string

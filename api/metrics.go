@@ -20,8 +20,8 @@ type Metrics struct {
 	WebhookSeconds  *prometheus.HistogramVec // webhook handling latency by source
 	LiveSubscribers prometheus.Gauge
 	// CallEventSeconds is how long a stored call event spent in each stage
-	// of the single writer (crm.CallEventTimes): waiting for it, in its
-	// group's commit, and in its group's flush to disk.
+	// (crm.CallEventTimes): recognising its numbers, waiting for the single
+	// writer, in its group's commit, and in its group's flush to disk.
 	CallEventSeconds *prometheus.HistogramVec
 	// CallEventGroup is how many events shared each event's commit.
 	CallEventGroup prometheus.Histogram
@@ -62,7 +62,7 @@ func NewMetrics() *Metrics {
 		}),
 		CallEventSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "callcard_call_event_stage_seconds",
-			Help: "Time a stored call event spent in each stage of the single writer: wait (for the writer), " +
+			Help: "Time a stored call event spent in each stage: recognise (its numbers), wait (for the single writer), " +
 				"commit (its group's transaction), flush (its group's flush to disk).",
 			Buckets: stageBuckets,
 		}, []string{"stage"}),
@@ -86,6 +86,7 @@ func NewMetrics() *Metrics {
 // ObserveCallEvent records how a stored call event went through the
 // writer; give it to crm.Config.ObserveCallEvent.
 func (m *Metrics) ObserveCallEvent(t crm.CallEventTimes) {
+	m.CallEventSeconds.WithLabelValues("recognise").Observe(t.Recognised.Seconds())
 	m.CallEventSeconds.WithLabelValues("wait").Observe(t.Waited.Seconds())
 	m.CallEventSeconds.WithLabelValues("commit").Observe(t.Committed.Seconds())
 	m.CallEventSeconds.WithLabelValues("flush").Observe(t.Flushed.Seconds())

@@ -45,6 +45,9 @@ type callEventCommitter struct {
 // stages a webhook waits on between its arrival and its answer, besides
 // recognising the caller.
 type CallEventTimes struct {
+	// Recognised is from the event reaching the store to its joining the
+	// writer's queue: checking it and recognising its numbers.
+	Recognised time.Duration
 	// Waited is from the event joining the queue to its group's commit
 	// starting: the writer was busy with the groups before it.
 	Waited time.Duration
@@ -67,12 +70,14 @@ type callEventJob struct {
 
 	// wake is signalled once: when the job reaches the head of the queue,
 	// or when the group it was committed in is done.
-	wake   chan struct{}
-	done   bool // committed and flushed, or failed
-	res    CallEventResult
-	err    error
-	queued time.Time
-	times  CallEventTimes
+	wake chan struct{}
+	done bool // committed and flushed, or failed
+	res  CallEventResult
+	err  error
+	// arrived is when the event reached the store, queued when it joined
+	// the queue.
+	arrived, queued time.Time
+	times           CallEventTimes
 }
 
 // commit returns once job is committed and on disk (or has failed), leading
@@ -133,8 +138,8 @@ func (c *callEventCommitter) commit(ctx context.Context, s *Store, job *callEven
 	c.mu.Lock()
 	for _, j := range group {
 		j.done = true
-		j.times = CallEventTimes{Waited: started.Sub(j.queued), Committed: committed.Sub(started),
-			Flushed: flushed.Sub(committed), Group: len(group)}
+		j.times = CallEventTimes{Recognised: j.queued.Sub(j.arrived), Waited: started.Sub(j.queued),
+			Committed: committed.Sub(started), Flushed: flushed.Sub(committed), Group: len(group)}
 		if j != job {
 			j.wake <- struct{}{}
 		}

@@ -140,11 +140,12 @@ func (s *Store) RecordAndPublishCallEvent(ctx context.Context, in CallEventInput
 	if in.DedupKey == "" {
 		in.DedupKey = in.Source + "\x00" + in.ExternalID + "\x00" + string(in.Event)
 	}
+	arrived := time.Now()
 	parties, err := s.parseParties(ctx, in)
 	if err != nil {
 		return CallEventResult{}, err
 	}
-	return s.callEvents.commit(ctx, s, &callEventJob{in: in, parties: parties, now: now, publish: publish})
+	return s.callEvents.commit(ctx, s, &callEventJob{in: in, parties: parties, now: now, publish: publish, arrived: arrived})
 }
 
 // writeCallEvent is RecordCallEvent's part inside the write transaction.

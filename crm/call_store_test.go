@@ -230,8 +230,8 @@ func TestObserveCallEvent(t *testing.T) {
 	bySize := map[int]int{}
 	for _, ct := range seen {
 		bySize[ct.Group]++
-		if ct.Group < 1 || ct.Group > events || ct.Committed <= 0 || ct.Waited < 0 || ct.Flushed <= 0 ||
-			ct.Waited+ct.Committed+ct.Flushed > took {
+		if ct.Group < 1 || ct.Group > events || ct.Recognised <= 0 || ct.Committed <= 0 || ct.Waited < 0 || ct.Flushed <= 0 ||
+			ct.Recognised+ct.Waited+ct.Committed+ct.Flushed > took {
 			t.Errorf("report %+v (all %d events took %v)", ct, events, took)
 		}
 		if ct.Group > 1 {

@@ -425,10 +425,10 @@ func printBench(w io.Writer, r *benchResults) {
 		latencyLine(wh.Latency), thousands(wh.Delivered), thousands(wh.Lost), thousands(wh.Duplicates), thousands(wh.Reconnects))
 	fmt.Fprintf(tw, "  recognised\t%s; %s not as expected\n", recognisedLine(wh.Recognised), thousands(wh.Mismatched))
 	st := wh.Stages
-	fmt.Fprintf(tw, "  server stages\twait for the writer p50 %.2f ms, p99 %.2f ms; commit p50 %.2f, p99 %.2f; flush p50 %.2f, p99 %.2f; "+
-		"to each screen after the commit p50 %.2f, p99 %.2f; %.1f events a commit (from /metrics, ±25%%)\n",
-		st.Wait.P50Ms, st.Wait.P99Ms, st.Commit.P50Ms, st.Commit.P99Ms, st.Flush.P50Ms, st.Flush.P99Ms,
-		st.Delivery.P50Ms, st.Delivery.P99Ms, st.GroupMean)
+	fmt.Fprintf(tw, "  server stages\trecognise p50 %.2f ms, p99 %.2f ms; wait for the writer p50 %.2f, p99 %.2f; commit p50 %.2f, p99 %.2f; "+
+		"flush p50 %.2f, p99 %.2f; commit to each screen p50 %.2f, p99 %.2f; %.1f events a commit (from /metrics, ±25%%)\n",
+		st.Recognise.P50Ms, st.Recognise.P99Ms, st.Wait.P50Ms, st.Wait.P99Ms, st.Commit.P50Ms, st.Commit.P99Ms,
+		st.Flush.P50Ms, st.Flush.P99Ms, st.Delivery.P50Ms, st.Delivery.P99Ms, st.GroupMean)
 	for _, l := range []struct {
 		name  string
 		run   lookupRun

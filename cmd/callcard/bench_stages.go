@@ -13,11 +13,12 @@ import (
 // resolve to within a factor of about 1.5 (api's stage buckets), so the
 // quantiles here are estimates, interpolated within a bucket.
 type benchStages struct {
-	// Wait, Commit and Flush are per stored call event
+	// Recognise, Wait, Commit and Flush are per stored call event
 	// (callcard_call_event_stage_seconds).
-	Wait   stageQuantiles `json:"wait"`
-	Commit stageQuantiles `json:"commit"`
-	Flush  stageQuantiles `json:"flush"`
+	Recognise stageQuantiles `json:"recognise"`
+	Wait      stageQuantiles `json:"wait"`
+	Commit    stageQuantiles `json:"commit"`
+	Flush     stageQuantiles `json:"flush"`
 	// Delivery is per event and screen, from publication to the flush of
 	// the screen's stream (callcard_live_event_delivery_seconds).
 	Delivery stageQuantiles `json:"delivery"`
@@ -52,6 +53,8 @@ func readStages(m *api.Metrics) (benchStages, error) {
 						continue
 					}
 					switch l.GetValue() {
+					case "recognise":
+						st.Recognise = q
 					case "wait":
 						st.Wait = q
 					case "commit":

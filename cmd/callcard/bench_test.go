@@ -88,7 +88,7 @@ func TestBench(t *testing.T) {
 	// The server's own stage histograms saw every stored event, and every
 	// event reached the screens after its commit.
 	st := wh.Stages
-	if int64(st.Wait.Count) != wh.OK || int64(st.Commit.Count) != wh.OK || int64(st.Flush.Count) != wh.OK ||
+	if int64(st.Recognise.Count) != wh.OK || int64(st.Wait.Count) != wh.OK || int64(st.Commit.Count) != wh.OK || int64(st.Flush.Count) != wh.OK ||
 		st.Delivery.Count == 0 || int64(st.Delivery.Count) > wh.Delivered || st.GroupMean < 1 ||
 		st.Commit.P50Ms <= 0 || st.Commit.P99Ms < st.Commit.P50Ms || st.Delivery.P99Ms < st.Delivery.P50Ms {
 		t.Errorf("server stages %+v for %d events stored, %d deliveries", st, wh.OK, wh.Delivered)
