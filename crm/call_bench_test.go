@@ -21,17 +21,8 @@ import (
 //	go test ./crm -run '^$' -bench 'RecordCallEvent$' -benchtime 20000x
 //	CALLCARD_BENCH_CONTACTS=100000 go test ./crm -run '^$' -bench 'RecordCallEvent$' -benchtime 20000x
 func BenchmarkRecordCallEvent(b *testing.B) {
-	n := benchContacts(b)
 	ctx := context.Background()
-	s := openStoreWith(b, phone.Config{DefaultRegion: "NL"}, func(c *crm.Config) {
-		c.Synchronous = "NORMAL"
-		c.Now = time.Now
-	})
-	g := crm.NewSynthetic(n, 42)
-	if _, err := crm.SeedSynthetic(ctx, s, g, crm.ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
-	callers := g.Samples(crm.MatchContact, 4096)
+	s, callers := callerRegister(b)
 	// Check the callers once, outside the timing: unrecognised callers get
 	// no history entry and would measure less.
 	res, err := s.RecordCallEvent(ctx, crm.CallEventInput{ExternalID: "check", Event: crm.EventRinging, From: callers[0]})
@@ -55,17 +46,8 @@ func BenchmarkRecordCallEvent(b *testing.B) {
 //
 //	CALLCARD_BENCH_CONTACTS=100000 go test ./crm -run '^$' -bench 'RecordCallEventConcurrent' -benchtime 20000x
 func BenchmarkRecordCallEventConcurrent(b *testing.B) {
-	n := benchContacts(b)
 	ctx := context.Background()
-	s := openStoreWith(b, phone.Config{DefaultRegion: "NL"}, func(c *crm.Config) {
-		c.Synchronous = "NORMAL"
-		c.Now = time.Now
-	})
-	g := crm.NewSynthetic(n, 42)
-	if _, err := crm.SeedSynthetic(ctx, s, g, crm.ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
-	callers := g.Samples(crm.MatchContact, 4096)
+	s, callers := callerRegister(b)
 	var next atomic.Int64
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -80,4 +62,20 @@ func BenchmarkRecordCallEventConcurrent(b *testing.B) {
 			}
 		}
 	})
+}
+
+// callerRegister opens a store on a synthetic register of benchContacts
+// contacts, committing without flushing, and returns numbers of its
+// contacts to ring from.
+func callerRegister(b *testing.B) (*crm.Store, []string) {
+	b.Helper()
+	s := openStoreWith(b, phone.Config{DefaultRegion: "NL"}, func(c *crm.Config) {
+		c.Synchronous = "NORMAL"
+		c.Now = time.Now
+	})
+	g := crm.NewSynthetic(benchContacts(b), 42)
+	if _, err := crm.SeedSynthetic(context.Background(), s, g, crm.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	return s, g.Samples(crm.MatchContact, 4096)
 }

@@ -313,44 +313,39 @@ func (p phaseProfiler) start(phase string) func() {
 	if p.dir == "" {
 		return func() {}
 	}
-	f, err := os.Create(filepath.Join(p.dir, phase+".pprof"))
-	if err != nil {
+	stopProfile := record(filepath.Join(p.dir, phase+".pprof"), pprof.StartCPUProfile, pprof.StopCPUProfile)
+	if stopProfile == nil {
 		return func() {}
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return func() {}
+	stopTrace := record(filepath.Join(p.dir, phase+".trace"), trace.Start, trace.Stop)
+	if stopTrace == nil {
+		return stopProfile
 	}
-	stopTrace := p.trace(phase)
+	t := time.AfterFunc(traceFor, stopTrace)
 	return func() {
+		t.Stop()
 		stopTrace()
-		pprof.StopCPUProfile()
-		f.Close()
+		stopProfile()
 	}
 }
 
-// trace writes phase.trace for traceFor or until the returned function is
-// called, whichever comes first.
-func (p phaseProfiler) trace(phase string) func() {
-	f, err := os.Create(filepath.Join(p.dir, phase+".trace"))
+// record creates path and starts writing to it; the returned function stops
+// and closes it, once however often it is called. nil: nothing started.
+func record(path string, start func(io.Writer) error, stop func()) func() {
+	f, err := os.Create(path)
 	if err != nil {
-		return func() {}
+		return nil
 	}
-	if err := trace.Start(f); err != nil {
+	if err := start(f); err != nil {
 		f.Close()
-		return func() {}
+		return nil
 	}
 	var once sync.Once
-	stop := func() {
+	return func() {
 		once.Do(func() {
-			trace.Stop()
+			stop()
 			f.Close()
 		})
-	}
-	t := time.AfterFunc(traceFor, stop)
-	return func() {
-		t.Stop()
-		stop()
 	}
 }
 
