@@ -165,6 +165,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.write.Close()
 		return nil, err
 	}
+	// A first import stopped by a crash leaves the number index unbuilt
+	// (deferNumberIndex).
+	if err := s.buildNumberIndex(ctx); err != nil {
+		s.write.Close()
+		return nil, err
+	}
 	read := sql.OpenDB(connector{driver: drv, dsn: base + "&_query_only=true"})
 	read.SetMaxOpenConns(readConns)
 	read.SetMaxIdleConns(readConns)

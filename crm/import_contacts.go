@@ -277,9 +277,25 @@ func (s *Store) ImportContacts(ctx context.Context, r io.Reader, opt ImportOptio
 	if err != nil {
 		return rep, importFailed("contacts", err)
 	}
-	w, err := s.newRowWriter(ctx, opt, &rep, contactImportSQL)
+	deferred, err := s.deferNumberIndex(ctx)
 	if err != nil {
-		return rep, err
+		return rep, importFailed("contacts", err)
+	}
+	err = s.writeContacts(ctx, src, rules, orgs, opt, &rep)
+	if deferred {
+		if ierr := s.buildNumberIndex(ctx); ierr != nil {
+			err = errors.Join(err, importFailed("contacts", ierr))
+		}
+	}
+	return rep, err
+}
+
+// writeContacts validates the file's rows and writes them in batches.
+func (s *Store) writeContacts(ctx context.Context, src *csvSource, rules *contactRules, orgs map[string]*orgState,
+	opt ImportOptions, rep *ImportReport) error {
+	w, err := s.newRowWriter(ctx, opt, rep, contactImportSQL)
+	if err != nil {
+		return err
 	}
 	defer w.close()
 	ci := &contactImport{w: w, orgs: orgs}
@@ -303,23 +319,23 @@ func (s *Store) ImportContacts(ctx context.Context, r io.Reader, opt ImportOptio
 			if err := w.row(row.line, func() (bool, error) { return ci.write(row) }); err != nil {
 				stop()
 				drainChunks(chunks)
-				return rep, importFailed("contacts", err)
+				return importFailed("contacts", err)
 			}
 		}
 		lastBytes = ch.bytes
 		if ch.err != nil {
 			stop()
 			drainChunks(chunks)
-			return rep, importFailed("contacts", ch.err)
+			return importFailed("contacts", ch.err)
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return rep, importFailed("contacts", err)
+		return importFailed("contacts", err)
 	}
 	if err := w.commit(); err != nil {
-		return rep, importFailed("contacts", err)
+		return importFailed("contacts", err)
 	}
-	return rep, nil
+	return nil
 }
 
 // loadReferences fills the look-up tables a row is validated against.
