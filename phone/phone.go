@@ -117,6 +117,8 @@ type Normaliser struct {
 	internalMin int
 	internalMax int
 	cache       *numberCache // nil when off
+	// digits parses the cleaned digits; nil: ParseToNumber does.
+	digits *digitParser
 }
 
 // New returns a Normaliser for cfg. It fails when the region is unknown to
@@ -146,6 +148,7 @@ func New(cfg Config) (*Normaliser, error) {
 		idd:         "00",
 		internalMin: lo,
 		internalMax: hi,
+		digits:      newDigitParser(),
 	}
 	switch size := cfg.CacheSize; {
 	case size == 0:
@@ -292,7 +295,7 @@ func (n *Normaliser) normalise(raw string, display bool) (Number, error) {
 	}
 	k += copy(buf[k:], sc.digits[:sc.n])
 	num := &phonenumbers.PhoneNumber{}
-	err := phonenumbers.ParseToNumber(string(buf[:k]), n.region, num)
+	err := n.parse(string(buf[:k]), num)
 	typ := phonenumbers.UNKNOWN
 	if err == nil {
 		// GetNumberType is UNKNOWN exactly when IsValidNumber is false (both
@@ -342,11 +345,19 @@ func (n *Normaliser) retryInternational(d []byte) (*phonenumbers.PhoneNumber, ph
 	buf[0] = '+'
 	k := 1 + copy(buf[1:], rest)
 	num := &phonenumbers.PhoneNumber{}
-	if phonenumbers.ParseToNumber(string(buf[:k]), n.region, num) != nil {
+	if n.parse(string(buf[:k]), num) != nil {
 		return nil, phonenumbers.UNKNOWN, false
 	}
 	typ := phonenumbers.GetNumberType(num)
 	return num, typ, typ != phonenumbers.UNKNOWN
+}
+
+// parse reads a '+' and digits, or digits alone, in the default region.
+func (n *Normaliser) parse(in string, num *phonenumbers.PhoneNumber) error {
+	if n.digits == nil {
+		return phonenumbers.ParseToNumber(in, n.region, num)
+	}
+	return n.digits.parse(in, n.region, num)
 }
 
 // parseFailure explains why libphonenumber did not produce a valid number.

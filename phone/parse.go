@@ -1,0 +1,302 @@
+package phone
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// digitParser parses what the scanner hands on, an optional '+' and ASCII
+// digits, into the PhoneNumber that phonenumbers.ParseToNumber makes of the
+// same string, field for field and with the same errors (TestDigitParser
+// and FuzzDigitParser compare the two). ParseToNumber is written for any
+// text a person may type: it searches for an extension, a second number
+// and punctuation with general regular expressions, which cost more than
+// half of its time and can match nothing in plain digits. This runs only
+// its steps that can: the international prefix, the country code, the
+// national prefix and the length checks, with the same metadata and the
+// same region patterns. Measured: see BenchmarkCanonical.
+type digitParser struct {
+	// territories holds the metadata of every geographic region, by region
+	// code, and nonGeo that of the non-geographic country codes (800, 882,
+	// ...). Both are read-only after newDigitParser.
+	territories map[string]*phonenumbers.PhoneMetadata
+	nonGeo      map[int]*phonenumbers.PhoneMetadata
+	// rules holds each region's compiled patterns once a number needed
+	// them: *regionRules by region code, or by country code for
+	// non-geographic ones.
+	rules sync.Map
+}
+
+// regionRules are the patterns and lengths of one region that parsing
+// uses, compiled once.
+type regionRules struct {
+	countryCode int
+	ccDigits    string
+	// idd finds the international prefix; like libphonenumber, it is not
+	// anchored, and only a match at the start counts.
+	idd *regexp.Regexp
+	// nationalPrefix matches a national prefix (and carrier code) at the
+	// start; nil when the region has none.
+	nationalPrefix *regexp.Regexp
+	transform      string
+	// nationalNumber is the general pattern every national number of the
+	// region matches.
+	nationalNumber *regexp.Regexp
+	lengths        []int32
+	localLengths   []int32
+}
+
+// newDigitParser indexes libphonenumber's metadata; nil if it can't be
+// read, and Normaliser then parses with ParseToNumber.
+func newDigitParser() *digitParser {
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		return nil
+	}
+	p := &digitParser{territories: map[string]*phonenumbers.PhoneMetadata{}, nonGeo: map[int]*phonenumbers.PhoneMetadata{}}
+	for _, md := range coll.GetMetadata() {
+		if md.GetId() == nonGeoRegion {
+			p.nonGeo[int(md.GetCountryCode())] = md
+		} else {
+			p.territories[md.GetId()] = md
+		}
+	}
+	return p
+}
+
+// nonGeoRegion is libphonenumber's region code for non-geographic country
+// codes.
+const nonGeoRegion = "001"
+
+// parse fills num from in for the default region, as ParseToNumber would.
+// Input other than an optional '+' and digits goes to ParseToNumber.
+func (p *digitParser) parse(in, region string, num *phonenumbers.PhoneNumber) error {
+	def := p.regionRules(region, 0)
+	digits, plus := strings.CutPrefix(in, "+")
+	if def == nil || !isDigits(digits) || len(in) > 250 {
+		return phonenumbers.ParseToNumber(in, region, num)
+	}
+	// libphonenumber's "viable number": two digits, or three after a '+'.
+	if len(in) < 2 || plus && len(digits) < 3 {
+		return phonenumbers.ErrNotANumber
+	}
+	var cc int
+	var national string
+	var err error
+	if plus {
+		cc, national, err = p.afterPlus(digits)
+		if err == phonenumbers.ErrInvalidCountryCode {
+			// libphonenumber then reads the digits as if there were no '+'.
+			cc, national, err = p.withoutPlus(digits, def)
+			if err == nil && cc == 0 {
+				err = phonenumbers.ErrInvalidCountryCode
+			}
+		}
+	} else {
+		cc, national, err = p.withoutPlus(digits, def)
+	}
+	if err != nil {
+		return err
+	}
+	rules := def
+	if cc == 0 {
+		cc, national = def.countryCode, digits
+	} else if r := phonenumbers.GetRegionCodeForCountryCode(cc); r != region {
+		if rules = p.regionRules(r, cc); rules == nil {
+			return phonenumbers.ParseToNumber(in, region, num)
+		}
+	}
+	if len(national) < minNationalDigits {
+		return phonenumbers.ErrTooShortNSN
+	}
+	// The national prefix is dropped only if what remains has a length the
+	// region's numbers can have.
+	stripped := rules.stripNationalPrefix(national)
+	switch rules.testLength(stripped) {
+	case phonenumbers.TOO_SHORT, phonenumbers.IS_POSSIBLE_LOCAL_ONLY, phonenumbers.INVALID_LENGTH:
+	default:
+		national = stripped
+	}
+	if len(national) < minNationalDigits {
+		return phonenumbers.ErrTooShortNSN
+	}
+	if len(national) > maxNationalDigits {
+		return phonenumbers.ErrNumTooLong
+	}
+	cc32 := int32(cc)
+	num.CountryCode = &cc32
+	if len(national) >= 2 && national[0] == '0' {
+		// Italian numbers, among others, keep their leading zeros.
+		yes := true
+		num.ItalianLeadingZero = &yes
+		zeros := 1
+		for zeros < len(national)-1 && national[zeros] == '0' {
+			zeros++
+		}
+		if zeros != 1 {
+			z := int32(zeros)
+			num.NumberOfLeadingZeros = &z
+		}
+	}
+	nn, _ := strconv.ParseUint(national, 10, 64)
+	num.NationalNumber = &nn
+	return nil
+}
+
+// libphonenumber's bounds on a national significant number.
+const (
+	minNationalDigits = 2
+	maxNationalDigits = 17
+)
+
+// afterPlus reads the country code after a '+'.
+func (p *digitParser) afterPlus(digits string) (int, string, error) {
+	if len(digits) <= minNationalDigits {
+		return 0, "", phonenumbers.ErrTooShortAfterIDD
+	}
+	cc, national := countryCode(digits)
+	if cc == 0 {
+		return 0, "", phonenumbers.ErrInvalidCountryCode
+	}
+	return cc, national, nil
+}
+
+// withoutPlus looks for a country code in digits written without '+':
+// after the region's international prefix, or the region's own country
+// code where the number only makes sense without it. It returns 0 when
+// the number is national.
+func (p *digitParser) withoutPlus(digits string, def *regionRules) (int, string, error) {
+	if loc := def.idd.FindStringIndex(digits); loc != nil && loc[0] == 0 {
+		rest := digits[loc[1]:]
+		// A country code never starts with 0, so then it was no prefix.
+		if rest == "" || rest[0] != '0' {
+			if len(rest) <= minNationalDigits {
+				return 0, "", phonenumbers.ErrTooShortAfterIDD
+			}
+			cc, national := countryCode(rest)
+			if cc == 0 {
+				return 0, "", phonenumbers.ErrInvalidCountryCode
+			}
+			return cc, national, nil
+		}
+	}
+	if strings.HasPrefix(digits, def.ccDigits) {
+		national := def.stripNationalPrefix(digits[len(def.ccDigits):])
+		fullValid := def.nationalNumber.MatchString(digits)
+		nationalValid := def.nationalNumber.MatchString(national)
+		if !fullValid && nationalValid || def.testLength(digits) == phonenumbers.TOO_LONG {
+			return def.countryCode, national, nil
+		}
+	}
+	return 0, "", nil
+}
+
+// countryCode splits the first one to three digits off as a country code,
+// the shortest that is one; 0 when none is.
+func countryCode(digits string) (int, string) {
+	if digits == "" || digits[0] == '0' {
+		return 0, ""
+	}
+	for i := 1; i <= 3 && i <= len(digits); i++ {
+		cc, _ := strconv.Atoi(digits[:i])
+		if phonenumbers.GetRegionCodesForCountryCode(cc) != nil {
+			return cc, digits[i:]
+		}
+	}
+	return 0, ""
+}
+
+// regionRules returns the compiled rules of a region (cc for the
+// non-geographic region), nil if libphonenumber has no metadata for it.
+func (p *digitParser) regionRules(region string, cc int) *regionRules {
+	key := any(region)
+	if region == nonGeoRegion {
+		key = cc
+	}
+	if r, ok := p.rules.Load(key); ok {
+		return r.(*regionRules)
+	}
+	md := p.territories[region]
+	if region == nonGeoRegion {
+		md = p.nonGeo[cc]
+	}
+	if md == nil {
+		return nil
+	}
+	gd := md.GetGeneralDesc()
+	r := &regionRules{
+		countryCode:  int(md.GetCountryCode()),
+		ccDigits:     strconv.Itoa(int(md.GetCountryCode())),
+		transform:    md.GetNationalPrefixTransformRule(),
+		lengths:      gd.GetPossibleLength(),
+		localLengths: gd.GetPossibleLengthLocalOnly(),
+	}
+	var errs [3]error
+	r.idd, errs[0] = regexp.Compile(md.GetInternationalPrefix())
+	r.nationalNumber, errs[1] = regexp.Compile("^(?:" + gd.GetNationalNumberPattern() + ")$")
+	if np := md.GetNationalPrefixForParsing(); np != "" {
+		r.nationalPrefix, errs[2] = regexp.Compile("^(?:" + np + ")")
+	}
+	if errs != [3]error{} {
+		// libphonenumber compiles the same patterns, so this does not
+		// happen; if it did, ParseToNumber would still do.
+		return nil
+	}
+	actual, _ := p.rules.LoadOrStore(key, r)
+	return actual.(*regionRules)
+}
+
+// stripNationalPrefix removes a national prefix (applying the region's
+// transform rule, if any) unless that would turn a number matching the
+// region's pattern into one that doesn't.
+func (r *regionRules) stripNationalPrefix(number string) string {
+	if number == "" || r.nationalPrefix == nil || !r.nationalPrefix.MatchString(number) {
+		return number
+	}
+	viable := r.nationalNumber.MatchString(number)
+	groups := r.nationalPrefix.FindStringSubmatchIndex(number)
+	last := len(groups)/2 - 1
+	if r.transform == "" || groups[last*2] < 0 {
+		if viable && !r.nationalNumber.MatchString(number[groups[1]:]) {
+			return number
+		}
+		return number[groups[1]:]
+	}
+	transformed := r.nationalPrefix.ReplaceAllString(number, r.transform)
+	if viable && !r.nationalNumber.MatchString(transformed) {
+		return number
+	}
+	return transformed
+}
+
+// testLength is libphonenumber's length check against the region's
+// general description.
+func (r *regionRules) testLength(number string) phonenumbers.ValidationResult {
+	if len(r.lengths) == 0 || r.lengths[0] == -1 {
+		return phonenumbers.INVALID_LENGTH
+	}
+	n := int32(len(number))
+	for _, l := range r.localLengths {
+		if l == n {
+			return phonenumbers.IS_POSSIBLE_LOCAL_ONLY
+		}
+	}
+	switch {
+	case r.lengths[0] == n:
+		return phonenumbers.IS_POSSIBLE
+	case r.lengths[0] > n:
+		return phonenumbers.TOO_SHORT
+	case r.lengths[len(r.lengths)-1] < n:
+		return phonenumbers.TOO_LONG
+	}
+	for _, l := range r.lengths[1:] {
+		if l == n {
+			return phonenumbers.IS_POSSIBLE
+		}
+	}
+	return phonenumbers.INVALID_LENGTH
+}
