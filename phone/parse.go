@@ -48,6 +48,8 @@ type regionRules struct {
 	nationalNumber *regexp.Regexp
 	lengths        []int32
 	localLengths   []int32
+	// types tell the number's type (number_type.go).
+	types typeRules
 }
 
 // newDigitParser indexes libphonenumber's metadata; nil if it can't be
@@ -241,7 +243,9 @@ func (p *digitParser) regionRules(region string, cc int) *regionRules {
 	if np := md.GetNationalPrefixForParsing(); np != "" {
 		r.nationalPrefix, errs[2] = regexp.Compile("^(?:" + np + ")")
 	}
-	if errs != [3]error{} {
+	types, ok := newTypeRules(md)
+	r.types = types
+	if !ok || errs != [3]error{} {
 		// libphonenumber compiles the same patterns, so this does not
 		// happen; if it did, ParseToNumber would still do.
 		return nil

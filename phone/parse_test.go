@@ -28,7 +28,8 @@ func numberFields(n *phonenumbers.PhoneNumber) string {
 }
 
 // compareParse fails t when the digit parser and ParseToNumber disagree on
-// in: the same error, or the same number.
+// in (the same error, or the same number), or when numberType and
+// GetNumberType disagree on the number.
 func compareParse(t *testing.T, p *digitParser, in, region string) {
 	t.Helper()
 	want := &phonenumbers.PhoneNumber{}
@@ -38,8 +39,14 @@ func compareParse(t *testing.T, p *digitParser, in, region string) {
 	if gotErr != wantErr {
 		t.Fatalf("parse(%q, %s): error %v, ParseToNumber: %v", in, region, gotErr, wantErr)
 	}
-	if wantErr == nil && numberFields(got) != numberFields(want) {
+	if wantErr != nil {
+		return
+	}
+	if numberFields(got) != numberFields(want) {
 		t.Fatalf("parse(%q, %s) = %s\nParseToNumber gives %s", in, region, numberFields(got), numberFields(want))
+	}
+	if typ, wantTyp := p.numberType(got), phonenumbers.GetNumberType(want); typ != wantTyp {
+		t.Fatalf("numberType(%q in %s) = %v, GetNumberType: %v", in, region, typ, wantTyp)
 	}
 }
 

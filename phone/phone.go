@@ -300,7 +300,7 @@ func (n *Normaliser) normalise(raw string, display bool) (Number, error) {
 	if err == nil {
 		// GetNumberType is UNKNOWN exactly when IsValidNumber is false (both
 		// run the same type matcher), so one call gives validity and type.
-		typ = phonenumbers.GetNumberType(num)
+		typ = n.numberType(num)
 	}
 	if typ == phonenumbers.UNKNOWN && !sc.plus {
 		if alt, altTyp, ok := n.retryInternational(sc.digits[:sc.n]); ok {
@@ -348,7 +348,7 @@ func (n *Normaliser) retryInternational(d []byte) (*phonenumbers.PhoneNumber, ph
 	if n.parse(string(buf[:k]), num) != nil {
 		return nil, phonenumbers.UNKNOWN, false
 	}
-	typ := phonenumbers.GetNumberType(num)
+	typ := n.numberType(num)
 	return num, typ, typ != phonenumbers.UNKNOWN
 }
 
@@ -358,6 +358,14 @@ func (n *Normaliser) parse(in string, num *phonenumbers.PhoneNumber) error {
 		return phonenumbers.ParseToNumber(in, n.region, num)
 	}
 	return n.digits.parse(in, n.region, num)
+}
+
+// numberType is phonenumbers.GetNumberType.
+func (n *Normaliser) numberType(num *phonenumbers.PhoneNumber) phonenumbers.PhoneNumberType {
+	if n.digits == nil {
+		return phonenumbers.GetNumberType(num)
+	}
+	return n.digits.numberType(num)
 }
 
 // parseFailure explains why libphonenumber did not produce a valid number.
