@@ -381,6 +381,12 @@ func writeFile(path string, write func(io.Writer) error) (int64, error) {
 		f.Close()
 		return 0, err
 	}
+	// On disk before the import is timed, so that the import does not
+	// share the disk with the kernel writing this file back.
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return 0, err
+	}
 	info, err := f.Stat()
 	if err != nil {
 		f.Close()
