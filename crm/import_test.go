@@ -461,6 +461,18 @@ func seedSynthetic(t testing.TB, s *crm.Store, g *crm.Synthetic) {
 	}
 }
 
+// syntheticFile opens a fresh register with g's services and employees,
+// and returns g's contacts file, not yet imported.
+func syntheticFile(t testing.TB, contacts int, seed int64) (*crm.Store, string, *crm.Synthetic, *bytes.Buffer) {
+	t.Helper()
+	s, path := openStoreFile(t)
+	g := crm.NewSynthetic(contacts, seed)
+	seedSynthetic(t, s, g)
+	var file bytes.Buffer
+	must(0, g.WriteContacts(&file))
+	return s, path, g, &file
+}
+
 // cancelAfter cancels a context once n bytes have been read through it.
 type cancelAfter struct {
 	r      io.Reader
@@ -483,11 +495,7 @@ func (c *cancelAfter) Read(p []byte) (int, error) {
 // TestImportCancelled stops an import part-way and checks that what was
 // committed is whole rows only, then that running it again completes it.
 func TestImportCancelled(t *testing.T) {
-	s, path := openStoreFile(t)
-	g := crm.NewSynthetic(2000, 7)
-	seedSynthetic(t, s, g)
-	var file bytes.Buffer
-	must(0, g.WriteContacts(&file))
+	s, path, g, file := syntheticFile(t, 2000, 7)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

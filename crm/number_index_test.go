@@ -35,12 +35,8 @@ func numberIndex(t testing.TB, path string) string {
 // the number index at its end, that callers are recognised meanwhile, and
 // that a later import keeps the index throughout.
 func TestNumberIndexOnFirstLoad(t *testing.T) {
-	s, path := openStoreFile(t)
+	s, path, _, file := syntheticFile(t, 2000, 11)
 	ctx := context.Background()
-	g := crm.NewSynthetic(2000, 11)
-	seedSynthetic(t, s, g)
-	var file bytes.Buffer
-	must(0, g.WriteContacts(&file))
 	if def := numberIndex(t, path); def != numberIndexSQL {
 		t.Fatalf("number index before the import = %q, want %q", def, numberIndexSQL)
 	}
@@ -95,11 +91,7 @@ func TestNumberIndexOnFirstLoad(t *testing.T) {
 // cancelled, or a process that dies during one, leaves the register with
 // its number index.
 func TestNumberIndexAfterAStoppedLoad(t *testing.T) {
-	s, path := openStoreFile(t)
-	g := crm.NewSynthetic(1000, 12)
-	seedSynthetic(t, s, g)
-	var file bytes.Buffer
-	must(0, g.WriteContacts(&file))
+	s, path, _, file := syntheticFile(t, 1000, 12)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
