@@ -134,6 +134,23 @@ type sseEvent struct {
 }
 
 // openStream connects to /api/v1/events and returns a channel of frames.
+// waitHeartbeat reads stream up to its first heartbeat: the server then
+// has sent the backlog and waits for live events.
+func waitHeartbeat(t testing.TB, stream <-chan sseEvent) {
+	t.Helper()
+	deadline := time.After(3 * time.Second)
+	for {
+		select {
+		case e := <-stream:
+			if e.Event == "comment" && strings.Contains(e.Data, "heartbeat") {
+				return
+			}
+		case <-deadline:
+			t.Fatal("no heartbeat")
+		}
+	}
+}
+
 func (ts *testServer) openStream(t testing.TB, ctx context.Context, lastEventID string) <-chan sseEvent {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ts.URL+"/api/v1/events", nil)
