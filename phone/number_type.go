@@ -118,5 +118,5 @@ func (p *digitParser) numberType(num *phonenumbers.PhoneNumber) phonenumbers.Pho
 	if rules == nil {
 		return phonenumbers.GetNumberType(num)
 	}
-	return rules.types.typeOf(phonenumbers.GetNationalSignificantNumber(num))
+	return rules.types.typeOf(nationalSignificant(num))
 }

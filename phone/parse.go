@@ -298,3 +298,29 @@ func (r *regionRules) testLength(number string) phonenumbers.ValidationResult {
 	}
 	return phonenumbers.INVALID_LENGTH
 }
+
+// e164 is phonenumbers.Format(num, phonenumbers.E164) for a parsed number
+// (one without raw input), in one allocation rather than five builders.
+func e164(num *phonenumbers.PhoneNumber) string {
+	var buf [1 + 11 + maxNationalDigits + 20]byte
+	out := append(buf[:0], '+')
+	out = strconv.AppendInt(out, int64(num.GetCountryCode()), 10)
+	return string(appendNationalSignificant(out, num))
+}
+
+// nationalSignificant is phonenumbers.GetNationalSignificantNumber.
+func nationalSignificant(num *phonenumbers.PhoneNumber) string {
+	var buf [maxNationalDigits + 20]byte
+	return string(appendNationalSignificant(buf[:0], num))
+}
+
+// appendNationalSignificant appends the national significant number: its
+// leading zeros (at most libphonenumber's 17), then the national number.
+func appendNationalSignificant(dst []byte, num *phonenumbers.PhoneNumber) []byte {
+	if num.GetItalianLeadingZero() && num.GetNumberOfLeadingZeros() > 0 {
+		for range min(int(num.GetNumberOfLeadingZeros()), maxNationalDigits) {
+			dst = append(dst, '0')
+		}
+	}
+	return strconv.AppendUint(dst, num.GetNationalNumber(), 10)
+}

@@ -28,8 +28,9 @@ func numberFields(n *phonenumbers.PhoneNumber) string {
 }
 
 // compareParse fails t when the digit parser and ParseToNumber disagree on
-// in (the same error, or the same number), or when numberType and
-// GetNumberType disagree on the number.
+// in (the same error, or the same number), or when numberType, e164 and
+// nationalSignificant disagree with GetNumberType, Format and
+// GetNationalSignificantNumber on the number.
 func compareParse(t *testing.T, p *digitParser, in, region string) {
 	t.Helper()
 	want := &phonenumbers.PhoneNumber{}
@@ -44,6 +45,12 @@ func compareParse(t *testing.T, p *digitParser, in, region string) {
 	}
 	if numberFields(got) != numberFields(want) {
 		t.Fatalf("parse(%q, %s) = %s\nParseToNumber gives %s", in, region, numberFields(got), numberFields(want))
+	}
+	if e, wantE := e164(got), phonenumbers.Format(want, phonenumbers.E164); e != wantE {
+		t.Fatalf("e164(%q in %s) = %q, Format: %q", in, region, e, wantE)
+	}
+	if nsn, wantNSN := nationalSignificant(got), phonenumbers.GetNationalSignificantNumber(want); nsn != wantNSN {
+		t.Fatalf("nationalSignificant(%q in %s) = %q, GetNationalSignificantNumber: %q", in, region, nsn, wantNSN)
 	}
 	if typ, wantTyp := p.numberType(got), phonenumbers.GetNumberType(want); typ != wantTyp {
 		t.Fatalf("numberType(%q in %s) = %v, GetNumberType: %v", in, region, typ, wantTyp)

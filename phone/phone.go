@@ -313,7 +313,7 @@ func (n *Normaliser) normalise(raw string, display bool) (Number, error) {
 
 	out := Number{
 		Raw:       s,
-		E164:      phonenumbers.Format(num, phonenumbers.E164),
+		E164:      e164(num),
 		Kind:      kindOf(typ),
 		Extension: ext,
 	}
