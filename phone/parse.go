@@ -53,34 +53,30 @@ type regionRules struct {
 	types typeRules
 }
 
-// newDigitParser indexes libphonenumber's metadata; nil if it can't be
-// read, and Normaliser then parses with ParseToNumber.
-func newDigitParser() *digitParser {
+// newDigitParser indexes libphonenumber's metadata. The library has read
+// it once already, when it was loaded, so this fails only if that changes.
+func newDigitParser() (*digitParser, error) {
 	coll, err := phonenumbers.MetadataCollection()
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	p := &digitParser{territories: map[string]*phonenumbers.PhoneMetadata{}, nonGeo: map[int]*phonenumbers.PhoneMetadata{}}
 	for _, md := range coll.GetMetadata() {
-		if md.GetId() == nonGeoRegion {
+		if md.GetId() == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY {
 			p.nonGeo[int(md.GetCountryCode())] = md
 		} else {
 			p.territories[md.GetId()] = md
 		}
 	}
-	return p
+	return p, nil
 }
-
-// nonGeoRegion is libphonenumber's region code for non-geographic country
-// codes.
-const nonGeoRegion = "001"
 
 // parse fills num from in for the default region, as ParseToNumber would.
 // Input other than an optional '+' and digits goes to ParseToNumber.
 func (p *digitParser) parse(in, region string, num *phonenumbers.PhoneNumber) error {
 	def := p.regionRules(region, 0)
 	digits, plus := strings.CutPrefix(in, "+")
-	if def == nil || !isDigits(digits) || len(in) > 250 {
+	if def == nil || !isDigits(digits) || len(in) > phonenumbers.MAX_INPUT_STRING_LENGTH {
 		return phonenumbers.ParseToNumber(in, region, num)
 	}
 	// libphonenumber's "viable number": two digits, or three after a '+'.
@@ -113,7 +109,7 @@ func (p *digitParser) parse(in, region string, num *phonenumbers.PhoneNumber) er
 			return phonenumbers.ParseToNumber(in, region, num)
 		}
 	}
-	if len(national) < minNationalDigits {
+	if len(national) < phonenumbers.MIN_LENGTH_FOR_NSN {
 		return phonenumbers.ErrTooShortNSN
 	}
 	// The national prefix is dropped only if what remains has a length the
@@ -124,10 +120,10 @@ func (p *digitParser) parse(in, region string, num *phonenumbers.PhoneNumber) er
 	default:
 		national = stripped
 	}
-	if len(national) < minNationalDigits {
+	if len(national) < phonenumbers.MIN_LENGTH_FOR_NSN {
 		return phonenumbers.ErrTooShortNSN
 	}
-	if len(national) > maxNationalDigits {
+	if len(national) > phonenumbers.MAX_LENGTH_FOR_NSN {
 		return phonenumbers.ErrNumTooLong
 	}
 	cc32 := int32(cc)
@@ -150,15 +146,9 @@ func (p *digitParser) parse(in, region string, num *phonenumbers.PhoneNumber) er
 	return nil
 }
 
-// libphonenumber's bounds on a national significant number.
-const (
-	minNationalDigits = 2
-	maxNationalDigits = 17
-)
-
 // afterPlus reads the country code after a '+' or an international prefix.
 func (p *digitParser) afterPlus(digits string) (int, string, error) {
-	if len(digits) <= minNationalDigits {
+	if len(digits) <= phonenumbers.MIN_LENGTH_FOR_NSN {
 		return 0, "", phonenumbers.ErrTooShortAfterIDD
 	}
 	cc, national := countryCode(digits)
@@ -197,7 +187,7 @@ func countryCode(digits string) (int, string) {
 	if digits == "" || digits[0] == '0' {
 		return 0, ""
 	}
-	for i := 1; i <= 3 && i <= len(digits); i++ {
+	for i := 1; i <= phonenumbers.MAX_LENGTH_COUNTRY_CODE && i <= len(digits); i++ {
 		cc, _ := strconv.Atoi(digits[:i])
 		if phonenumbers.GetRegionCodesForCountryCode(cc) != nil {
 			return cc, digits[i:]
@@ -210,14 +200,14 @@ func countryCode(digits string) (int, string) {
 // non-geographic region), nil if libphonenumber has no metadata for it.
 func (p *digitParser) regionRules(region string, cc int) *regionRules {
 	key := any(region)
-	if region == nonGeoRegion {
+	if region == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY {
 		key = cc
 	}
 	if r, ok := p.rules.Load(key); ok {
 		return r.(*regionRules)
 	}
 	md := p.territories[region]
-	if region == nonGeoRegion {
+	if region == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY {
 		md = p.nonGeo[cc]
 	}
 	if md == nil {
@@ -302,7 +292,7 @@ func (r *regionRules) testLength(number string) phonenumbers.ValidationResult {
 // e164 is phonenumbers.Format(num, phonenumbers.E164) for a parsed number
 // (one without raw input), in one allocation rather than five builders.
 func e164(num *phonenumbers.PhoneNumber) string {
-	var buf [1 + 11 + maxNationalDigits + 20]byte
+	var buf [1 + 11 + phonenumbers.MAX_LENGTH_FOR_NSN + 20]byte
 	out := append(buf[:0], '+')
 	out = strconv.AppendInt(out, int64(num.GetCountryCode()), 10)
 	return string(appendNationalSignificant(out, num))
@@ -310,7 +300,7 @@ func e164(num *phonenumbers.PhoneNumber) string {
 
 // nationalSignificant is phonenumbers.GetNationalSignificantNumber.
 func nationalSignificant(num *phonenumbers.PhoneNumber) string {
-	var buf [maxNationalDigits + 20]byte
+	var buf [phonenumbers.MAX_LENGTH_FOR_NSN + 20]byte
 	return string(appendNationalSignificant(buf[:0], num))
 }
 
@@ -318,7 +308,7 @@ func nationalSignificant(num *phonenumbers.PhoneNumber) string {
 // leading zeros (at most libphonenumber's 17), then the national number.
 func appendNationalSignificant(dst []byte, num *phonenumbers.PhoneNumber) []byte {
 	if num.GetItalianLeadingZero() && num.GetNumberOfLeadingZeros() > 0 {
-		for range min(int(num.GetNumberOfLeadingZeros()), maxNationalDigits) {
+		for range min(int(num.GetNumberOfLeadingZeros()), phonenumbers.MAX_LENGTH_FOR_NSN) {
 			dst = append(dst, '0')
 		}
 	}

@@ -75,9 +75,9 @@ func regionsSorted() []string {
 // regions with other rules: Argentina transforms national prefixes, Italy
 // keeps leading zeros, the US has no national "0".
 func TestDigitParser(t *testing.T) {
-	p := newDigitParser()
-	if p == nil {
-		t.Fatal("no metadata")
+	p, err := newDigitParser()
+	if err != nil {
+		t.Fatal(err)
 	}
 	defaults := []string{"NL", "US", "IT", "AR", "MX", "BR", "GB", "DE", "RU", "AU"}
 	types := []phonenumbers.PhoneNumberType{phonenumbers.FIXED_LINE, phonenumbers.MOBILE, phonenumbers.TOLL_FREE,
@@ -140,7 +140,10 @@ func FuzzDigitParser(f *testing.F) {
 		f.Add(seed, uint16(0))
 		f.Add(seed, uint16(1))
 	}
-	p := newDigitParser()
+	p, err := newDigitParser()
+	if err != nil {
+		f.Fatal(err)
+	}
 	regions := regionsSorted()
 	f.Fuzz(func(t *testing.T, s string, region uint16) {
 		var b strings.Builder

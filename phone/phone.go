@@ -117,7 +117,7 @@ type Normaliser struct {
 	internalMin int
 	internalMax int
 	cache       *numberCache // nil when off
-	// digits parses the cleaned digits; nil: ParseToNumber does.
+	// digits parses the cleaned digits and holds the region metadata.
 	digits *digitParser
 }
 
@@ -148,7 +148,10 @@ func New(cfg Config) (*Normaliser, error) {
 		idd:         "00",
 		internalMin: lo,
 		internalMax: hi,
-		digits:      newDigitParser(),
+	}
+	var err error
+	if n.digits, err = newDigitParser(); err != nil {
+		return nil, fmt.Errorf("phone: reading libphonenumber's metadata: %w", err)
 	}
 	switch size := cfg.CacheSize; {
 	case size == 0:
@@ -156,7 +159,7 @@ func New(cfg Config) (*Normaliser, error) {
 	case size > 0:
 		n.cache = newNumberCache(size)
 	}
-	if md := regionMetadata(region); md != nil {
+	if md := n.digits.territories[region]; md != nil {
 		if p := md.GetInternationalPrefix(); isDigits(p) {
 			n.idd = p
 		} else if p := md.GetPreferredInternationalPrefix(); isDigits(p) {
@@ -295,12 +298,12 @@ func (n *Normaliser) normalise(raw string, display bool) (Number, error) {
 	}
 	k += copy(buf[k:], sc.digits[:sc.n])
 	num := &phonenumbers.PhoneNumber{}
-	err := n.parse(string(buf[:k]), num)
+	err := n.digits.parse(string(buf[:k]), n.region, num)
 	typ := phonenumbers.UNKNOWN
 	if err == nil {
 		// GetNumberType is UNKNOWN exactly when IsValidNumber is false (both
 		// run the same type matcher), so one call gives validity and type.
-		typ = n.numberType(num)
+		typ = n.digits.numberType(num)
 	}
 	if typ == phonenumbers.UNKNOWN && !sc.plus {
 		if alt, altTyp, ok := n.retryInternational(sc.digits[:sc.n]); ok {
@@ -345,27 +348,11 @@ func (n *Normaliser) retryInternational(d []byte) (*phonenumbers.PhoneNumber, ph
 	buf[0] = '+'
 	k := 1 + copy(buf[1:], rest)
 	num := &phonenumbers.PhoneNumber{}
-	if n.parse(string(buf[:k]), num) != nil {
+	if n.digits.parse(string(buf[:k]), n.region, num) != nil {
 		return nil, phonenumbers.UNKNOWN, false
 	}
-	typ := n.numberType(num)
+	typ := n.digits.numberType(num)
 	return num, typ, typ != phonenumbers.UNKNOWN
-}
-
-// parse reads a '+' and digits, or digits alone, in the default region.
-func (n *Normaliser) parse(in string, num *phonenumbers.PhoneNumber) error {
-	if n.digits == nil {
-		return phonenumbers.ParseToNumber(in, n.region, num)
-	}
-	return n.digits.parse(in, n.region, num)
-}
-
-// numberType is phonenumbers.GetNumberType.
-func (n *Normaliser) numberType(num *phonenumbers.PhoneNumber) phonenumbers.PhoneNumberType {
-	if n.digits == nil {
-		return phonenumbers.GetNumberType(num)
-	}
-	return n.digits.numberType(num)
 }
 
 // parseFailure explains why libphonenumber did not produce a valid number.
@@ -449,21 +436,6 @@ func isWithheldWord(s string) bool {
 		}
 	}
 	return false
-}
-
-// regionMetadata finds the metadata of a region; only used by New, where a
-// linear scan of the collection is cheap enough.
-func regionMetadata(region string) *phonenumbers.PhoneMetadata {
-	coll, err := phonenumbers.MetadataCollection()
-	if err != nil {
-		return nil
-	}
-	for _, md := range coll.GetMetadata() {
-		if md.GetId() == region {
-			return md
-		}
-	}
-	return nil
 }
 
 func maxLength(ls []int32) int {
