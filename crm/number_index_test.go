@@ -14,17 +14,12 @@ import (
 // keeps it in the schema.
 const numberIndexSQL = `CREATE INDEX phone_numbers_e164 ON phone_numbers (e164)`
 
-// numberIndex returns the number index's definition in the register file,
-// "" when it has none.
-func numberIndex(t testing.TB, path string) string {
+// numberIndex returns the number index's definition in the register file
+// db reads (privacyRawDB), "" when it has none.
+func numberIndex(t testing.TB, db *sql.DB) string {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	var def string
-	err = db.QueryRow(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'phone_numbers_e164'`).Scan(&def)
+	err := db.QueryRow(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'phone_numbers_e164'`).Scan(&def)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		t.Fatal(err)
 	}
@@ -36,14 +31,15 @@ func numberIndex(t testing.TB, path string) string {
 // that a later import keeps the index throughout.
 func TestNumberIndexOnFirstLoad(t *testing.T) {
 	s, path, _, file := syntheticFile(t, 2000, 11)
+	raw := privacyRawDB(t, path)
 	ctx := context.Background()
-	if def := numberIndex(t, path); def != numberIndexSQL {
+	if def := numberIndex(t, raw); def != numberIndexSQL {
 		t.Fatalf("number index before the import = %q, want %q", def, numberIndexSQL)
 	}
 
 	var withIndex, without, recognised int
 	progress := func(p crm.ImportProgress) {
-		if numberIndex(t, path) != "" {
+		if numberIndex(t, raw) != "" {
 			withIndex++
 			return
 		}
@@ -52,10 +48,8 @@ func TestNumberIndexOnFirstLoad(t *testing.T) {
 			return
 		}
 		// A committed number is found without the index, only slower.
-		db := must(sql.Open("sqlite3", "file:"+path+"?mode=ro"))
-		defer db.Close()
 		var number string
-		if err := db.QueryRow(`SELECT e164 FROM phone_numbers WHERE contact_id IS NOT NULL
+		if err := raw.QueryRow(`SELECT e164 FROM phone_numbers WHERE contact_id IS NOT NULL
 			GROUP BY e164 HAVING count(*) = 1 ORDER BY max(id) DESC LIMIT 1`).Scan(&number); err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +67,7 @@ func TestNumberIndexOnFirstLoad(t *testing.T) {
 		t.Errorf("first import: %d progress reports without the index (%d recognitions), %d with; want it built at the end only",
 			without, recognised, withIndex)
 	}
-	if def := numberIndex(t, path); def != numberIndexSQL {
+	if def := numberIndex(t, raw); def != numberIndexSQL {
 		t.Errorf("number index after the first import = %q, want %q", def, numberIndexSQL)
 	}
 
@@ -92,6 +86,7 @@ func TestNumberIndexOnFirstLoad(t *testing.T) {
 // its number index.
 func TestNumberIndexAfterAStoppedLoad(t *testing.T) {
 	s, path, _, file := syntheticFile(t, 1000, 12)
+	raw := privacyRawDB(t, path)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -100,7 +95,7 @@ func TestNumberIndexAfterAStoppedLoad(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("import = %+v, %v; want context.Canceled", rep, err)
 	}
-	if def := numberIndex(t, path); def != numberIndexSQL {
+	if def := numberIndex(t, raw); def != numberIndexSQL {
 		t.Errorf("number index after a cancelled first import = %q, want %q", def, numberIndexSQL)
 	}
 
@@ -114,7 +109,7 @@ func TestNumberIndexAfterAStoppedLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if def := numberIndex(t, path); def != "" {
+	if def := numberIndex(t, raw); def != "" {
 		t.Fatalf("index still there after dropping it: %q", def)
 	}
 	s2, err := crm.Open(context.Background(), crm.Config{Path: path, Phone: s.Phone()})
@@ -122,7 +117,7 @@ func TestNumberIndexAfterAStoppedLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	if def := numberIndex(t, path); def != numberIndexSQL {
+	if def := numberIndex(t, raw); def != numberIndexSQL {
 		t.Errorf("number index after reopening = %q, want %q", def, numberIndexSQL)
 	}
 }
