@@ -16,6 +16,7 @@ import (
 
 	"github.com/mattn/go-sqlite3"
 
+	"github.com/callcard/callcard/crm/internal/sqlitemem"
 	"github.com/callcard/callcard/crm/internal/sqlitestable"
 	"github.com/callcard/callcard/crm/internal/walbatch"
 	"github.com/callcard/callcard/phone"
@@ -117,6 +118,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	base := "file:" + escapePath(cfg.Path) +
 		"?_busy_timeout=5000&_journal_mode=WAL&_synchronous=" + sync + "&_foreign_keys=on&_cache_size=-16000"
+	// First, while SQLite may not have initialised yet: a later Open in the
+	// same process finds the setting already made.
+	sqlitemem.Disable()
 	if err := sqlitestable.Enable(); err != nil {
 		return nil, internal(err, "opening database")
 	}
