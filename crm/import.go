@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -326,12 +328,18 @@ type rowWriter struct {
 	bytes     func() int64
 
 	nSQL int
+	sqls []string    // the importer's statements, by index
 	bulk bool        // holding the checkpointer paused
 	db   []*sql.Stmt // prepared once on the writer connection
 	st   []*sql.Stmt // the same, bound to the open transaction
 	tx   *txn
-	now  int64 // Unix ms, taken per batch
-	inTx int   // rows in the open batch, good and bad
+	// conn is the writer connection, held for the open batch, and raw the
+	// statements prepared on it for exec, by the same index as st.
+	conn *sql.Conn
+	raw  []*sqlite3.SQLiteStmt
+	args []driver.NamedValue // exec's arguments, reused
+	now  int64               // Unix ms, taken per batch
+	inTx int                 // rows in the open batch, good and bad
 	// waits is the writer pool's wait count when the batch began.
 	waits int64
 
@@ -371,7 +379,7 @@ var importPragmas = [][2]string{
 func (s *Store) newRowWriter(ctx context.Context, opt ImportOptions, rep *ImportReport, sqls []string) (*rowWriter, error) {
 	w := &rowWriter{
 		s: s, ctx: ctx, wctx: context.WithoutCancel(ctx), batchRows: opt.BatchRows, progress: opt.Progress,
-		nSQL: len(sqls), rep: rep, bytes: func() int64 { return 0 },
+		nSQL: len(sqls), sqls: sqls, rep: rep, bytes: func() int64 { return 0 },
 	}
 	if w.batchRows <= 0 {
 		w.batchRows = DefaultBatchRows
@@ -406,10 +414,45 @@ func (s *Store) newRowWriter(ctx context.Context, opt ImportOptions, rep *Import
 // stmt returns statement i bound to the open transaction.
 func (w *rowWriter) stmt(i int) *sql.Stmt { return w.st[i] }
 
+// exec runs statement i, with args, straight on the driver connection in
+// the open transaction. Imports run the statements that write most rows
+// through it: database/sql's own work per statement (its locks, argument
+// conversion and result) was 8% of the CPU of the import's writer, the one
+// goroutine that sets an import's pace. Without it, the writer took 4.64 s
+// instead of 4.86 s for 300,000 contacts (BenchmarkImportContacts CPU
+// profiles).
+func (w *rowWriter) exec(i int, args ...any) (driver.Result, error) {
+	w.args = w.args[:0]
+	for n, a := range args {
+		v, err := driverValue(a)
+		if err != nil {
+			return nil, err
+		}
+		w.args = append(w.args, driver.NamedValue{Ordinal: n + 1, Value: v})
+	}
+	var res driver.Result
+	err := w.conn.Raw(func(any) error {
+		var err error
+		res, err = w.raw[i].ExecContext(w.wctx, w.args)
+		return err
+	})
+	return res, err
+}
+
+// driverValue converts an argument as database/sql would: the driver's own
+// types pass, others (int, named types such as Money) are converted.
+func driverValue(a any) (driver.Value, error) {
+	switch a.(type) {
+	case nil, int64, float64, bool, []byte, string, time.Time:
+		return a, nil
+	}
+	return driver.DefaultParameterConverter.ConvertValue(a)
+}
+
 // upsert runs statement insert (an INSERT ... DO NOTHING) and, if it added
 // no row, statement update with the same arguments.
 func (w *rowWriter) upsert(insert, update int, args ...any) error {
-	n, err := affected(w.stmt(insert).ExecContext(w.wctx, args...))
+	n, err := affected(w.exec(insert, args...))
 	if err == nil && n == 0 {
 		_, err = w.stmt(update).ExecContext(w.wctx, args...)
 	}
@@ -425,8 +468,37 @@ func (w *rowWriter) onUndo(fn func()) {
 }
 
 func (w *rowWriter) begin() error {
-	tx, err := w.s.write.BeginTx(w.wctx, nil)
+	conn, err := w.s.write.Conn(w.wctx)
 	if err != nil {
+		return internal(err, "starting import transaction")
+	}
+	w.conn = conn
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(*sqlite3.SQLiteConn)
+		if !ok {
+			return fmt.Errorf("the writer connection is a %T", dc)
+		}
+		for _, q := range w.sqls {
+			st, err := c.PrepareContext(w.wctx, q)
+			if err != nil {
+				return err
+			}
+			raw, ok := st.(*sqlite3.SQLiteStmt)
+			if !ok {
+				st.Close()
+				return fmt.Errorf("the writer prepared a %T", st)
+			}
+			w.raw = append(w.raw, raw)
+		}
+		return nil
+	})
+	if err != nil {
+		w.release()
+		return internal(err, "preparing import")
+	}
+	tx, err := w.s.write.beginOn(w.wctx, conn)
+	if err != nil {
+		w.release()
 		return internal(err, "starting import transaction")
 	}
 	w.tx, w.now, w.careful = tx, w.s.now().UnixMilli(), w.always
@@ -436,6 +508,23 @@ func (w *rowWriter) begin() error {
 		w.st = append(w.st, tx.StmtContext(w.wctx, st))
 	}
 	return nil
+}
+
+// release closes the raw statements and gives the connection back to the
+// pool, once the batch's transaction has ended.
+func (w *rowWriter) release() {
+	if w.conn == nil {
+		return
+	}
+	w.conn.Raw(func(any) error {
+		for _, st := range w.raw {
+			st.Close()
+		}
+		return nil
+	})
+	w.raw = w.raw[:0]
+	w.conn.Close()
+	w.conn = nil
 }
 
 // row writes one row through fn. fn returns a *RowError for a row that
@@ -509,10 +598,12 @@ func (w *rowWriter) carefully(line int, fn func() (bool, error)) error {
 // replay rolls the open batch back, undoes its cache changes and writes its
 // rows again, carefully.
 func (w *rowWriter) replay() error {
-	if err := w.tx.Rollback(); err != nil {
+	err := w.tx.Rollback()
+	w.tx = nil
+	w.release()
+	if err != nil {
 		return internal(err, "rolling back import batch")
 	}
-	w.tx = nil
 	for i := len(w.undo) - 1; i >= 0; i-- {
 		w.undo[i]()
 	}
@@ -567,7 +658,9 @@ func (w *rowWriter) commit() error {
 	if w.tx != nil {
 		tx := w.tx
 		w.tx = nil
-		if err := tx.Commit(); err != nil {
+		err := tx.Commit()
+		w.release()
+		if err != nil {
 			return internal(err, "committing import batch")
 		}
 		w.rep.Imported += w.pend.Imported
@@ -595,6 +688,7 @@ func (w *rowWriter) close() {
 		w.tx.Rollback()
 		w.tx = nil
 	}
+	w.release()
 	for _, st := range w.db {
 		st.Close()
 	}

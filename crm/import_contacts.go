@@ -435,7 +435,7 @@ func (ci *contactImport) write(r *contactRow) (created bool, err error) {
 	}
 	orgCreated := false
 	if cur == nil {
-		id, err := insertID(w.stmt(csOrgInsert).ExecContext(ctx, next.name, r.orgKey, next.status,
+		id, err := insertID(w.exec(csOrgInsert, next.name, r.orgKey, next.status,
 			nullIfEmpty(next.since), next.value, nullID(next.amID), w.now, w.now))
 		switch {
 		case err != nil:
@@ -510,7 +510,7 @@ func (ci *contactImport) write(r *contactRow) (created bool, err error) {
 func (ci *contactImport) writeRange(r *contactRow, orgID int64, rg NumberRange) error {
 	w := ci.w
 	ctx := w.wctx
-	n, err := affected(w.stmt(csRangeInsert).ExecContext(ctx, orgID, rg.Prefix, rg.Raw))
+	n, err := affected(w.exec(csRangeInsert, orgID, rg.Prefix, rg.Raw))
 	if err == nil && n == 0 {
 		n, err = affected(w.stmt(csRangeUpdate).ExecContext(ctx, orgID, rg.Prefix, rg.Raw))
 		if err == nil && n == 0 {
@@ -531,7 +531,7 @@ func (ci *contactImport) writeRange(r *contactRow, orgID int64, rg NumberRange) 
 func (ci *contactImport) writeContact(r *contactRow, orgID int64) (id int64, created bool, err error) {
 	w := ci.w
 	ctx := w.wctx
-	id, err = insertID(w.stmt(csContactInsert).ExecContext(ctx, orgID, r.contact, r.conKey, r.role, r.email,
+	id, err = insertID(w.exec(csContactInsert, orgID, r.contact, r.conKey, r.role, r.email,
 		r.lang, w.now, w.now))
 	if err != nil {
 		return 0, false, internal(err, "saving contact")

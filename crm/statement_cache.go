@@ -153,6 +153,16 @@ func (p *pool) BeginTx(ctx context.Context, opts *sql.TxOptions) (*txn, error) {
 	return &txn{Tx: tx, pool: p}, nil
 }
 
+// beginOn starts a transaction on conn, a connection held from the pool,
+// with the pool's cache and commit hook like BeginTx.
+func (p *pool) beginOn(ctx context.Context, conn *sql.Conn) (*txn, error) {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &txn{Tx: tx, pool: p}, nil
+}
+
 // Close releases the compiled statements, then the handle: a statement
 // left open would keep SQLite from closing its connection.
 func (p *pool) Close() error {
