@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -124,6 +125,14 @@ func (c *callEventCommitter) commit(ctx context.Context, s *Store, job *callEven
 	c.mu.Unlock()
 
 	if err == nil {
+		// The screens' goroutines, just woken by publish, wait in this
+		// goroutine's run queue; the flush below blocks in fdatasync
+		// holding its processor until the runtime hands the processor on
+		// (after 20 µs or more). Yielding first lets them write to their
+		// screens now: commit to screen p50 0.09–0.14 ms against
+		// 0.14–0.19 ms in nine alternating `callcard bench --contacts
+		// 100000 --duration 10s` runs.
+		runtime.Gosched()
 		if ferr := s.flusher.flush(written); ferr != nil {
 			for _, j := range group {
 				j.res, j.err = CallEventResult{}, internal(ferr, "saving the event")
