@@ -327,14 +327,14 @@ type rowWriter struct {
 	progress  func(ImportProgress)
 	bytes     func() int64
 
-	nSQL int
 	sqls []string    // the importer's statements, by index
 	bulk bool        // holding the checkpointer paused
 	db   []*sql.Stmt // prepared once on the writer connection
 	st   []*sql.Stmt // the same, bound to the open transaction
 	tx   *txn
 	// conn is the writer connection, held for the open batch, and raw the
-	// statements prepared on it for exec, by the same index as st.
+	// statements exec has prepared on it, by index into sqls (nil: not
+	// prepared in this batch).
 	conn *sql.Conn
 	raw  []*sqlite3.SQLiteStmt
 	args []driver.NamedValue // exec's arguments, reused
@@ -379,7 +379,7 @@ var importPragmas = [][2]string{
 func (s *Store) newRowWriter(ctx context.Context, opt ImportOptions, rep *ImportReport, sqls []string) (*rowWriter, error) {
 	w := &rowWriter{
 		s: s, ctx: ctx, wctx: context.WithoutCancel(ctx), batchRows: opt.BatchRows, progress: opt.Progress,
-		nSQL: len(sqls), sqls: sqls, rep: rep, bytes: func() int64 { return 0 },
+		sqls: sqls, raw: make([]*sqlite3.SQLiteStmt, len(sqls)), rep: rep, bytes: func() int64 { return 0 },
 	}
 	if w.batchRows <= 0 {
 		w.batchRows = DefaultBatchRows
@@ -431,12 +431,37 @@ func (w *rowWriter) exec(i int, args ...any) (driver.Result, error) {
 		w.args = append(w.args, driver.NamedValue{Ordinal: n + 1, Value: v})
 	}
 	var res driver.Result
-	err := w.conn.Raw(func(any) error {
+	err := w.conn.Raw(func(dc any) error {
+		if w.raw[i] == nil {
+			st, err := prepareRaw(w.wctx, dc, w.sqls[i])
+			if err != nil {
+				return err
+			}
+			w.raw[i] = st
+		}
 		var err error
 		res, err = w.raw[i].ExecContext(w.wctx, w.args)
 		return err
 	})
 	return res, err
+}
+
+// prepareRaw prepares query on dc, the writer's driver connection.
+func prepareRaw(ctx context.Context, dc any, query string) (*sqlite3.SQLiteStmt, error) {
+	c, ok := dc.(*sqlite3.SQLiteConn)
+	if !ok {
+		return nil, fmt.Errorf("the writer connection is a %T", dc)
+	}
+	st, err := c.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	raw, ok := st.(*sqlite3.SQLiteStmt)
+	if !ok {
+		st.Close()
+		return nil, fmt.Errorf("the writer prepared a %T", st)
+	}
+	return raw, nil
 }
 
 // driverValue converts an argument as database/sql would: the driver's own
@@ -473,29 +498,6 @@ func (w *rowWriter) begin() error {
 		return internal(err, "starting import transaction")
 	}
 	w.conn = conn
-	err = conn.Raw(func(dc any) error {
-		c, ok := dc.(*sqlite3.SQLiteConn)
-		if !ok {
-			return fmt.Errorf("the writer connection is a %T", dc)
-		}
-		for _, q := range w.sqls {
-			st, err := c.PrepareContext(w.wctx, q)
-			if err != nil {
-				return err
-			}
-			raw, ok := st.(*sqlite3.SQLiteStmt)
-			if !ok {
-				st.Close()
-				return fmt.Errorf("the writer prepared a %T", st)
-			}
-			w.raw = append(w.raw, raw)
-		}
-		return nil
-	})
-	if err != nil {
-		w.release()
-		return internal(err, "preparing import")
-	}
 	tx, err := w.s.write.beginOn(w.wctx, conn)
 	if err != nil {
 		w.release()
@@ -517,12 +519,14 @@ func (w *rowWriter) release() {
 		return
 	}
 	w.conn.Raw(func(any) error {
-		for _, st := range w.raw {
-			st.Close()
+		for i, st := range w.raw {
+			if st != nil {
+				st.Close()
+				w.raw[i] = nil
+			}
 		}
 		return nil
 	})
-	w.raw = w.raw[:0]
 	w.conn.Close()
 	w.conn = nil
 }
@@ -573,7 +577,7 @@ func (w *rowWriter) row(line int, fn func() (created bool, err error)) error {
 
 // carefully writes one row inside a savepoint.
 func (w *rowWriter) carefully(line int, fn func() (bool, error)) error {
-	if _, err := w.st[w.nSQL+spBegin].ExecContext(w.wctx); err != nil {
+	if _, err := w.st[len(w.sqls)+spBegin].ExecContext(w.wctx); err != nil {
 		return internal(err, "starting row")
 	}
 	created, err := fn()
@@ -582,14 +586,14 @@ func (w *rowWriter) carefully(line int, fn func() (bool, error)) error {
 		if re == nil {
 			return err
 		}
-		if _, err := w.st[w.nSQL+spRollback].ExecContext(w.wctx); err != nil {
+		if _, err := w.st[len(w.sqls)+spRollback].ExecContext(w.wctx); err != nil {
 			return internal(err, "undoing row")
 		}
 		w.fail(re)
 	} else {
 		w.count(created)
 	}
-	if _, err := w.st[w.nSQL+spRelease].ExecContext(w.wctx); err != nil {
+	if _, err := w.st[len(w.sqls)+spRelease].ExecContext(w.wctx); err != nil {
 		return internal(err, "finishing row")
 	}
 	return nil
