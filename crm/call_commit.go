@@ -60,6 +60,11 @@ type CallEventTimes struct {
 	Flushed time.Duration
 	// Group is how many events were committed together.
 	Group int
+	// ExternalID is the call's id at the telephone system and Arrived the
+	// moment the event reached the store, so that an observer can follow
+	// one event from its webhook to the screens (callcard bench does).
+	ExternalID string
+	Arrived    time.Time
 }
 
 // callEventJob is one event waiting for its commit.
@@ -148,7 +153,8 @@ func (c *callEventCommitter) commit(ctx context.Context, s *Store, job *callEven
 	for _, j := range group {
 		j.done = true
 		j.times = CallEventTimes{Recognised: j.queued.Sub(j.arrived), Waited: started.Sub(j.queued),
-			Committed: committed.Sub(started), Flushed: flushed.Sub(committed), Group: len(group)}
+			Committed: committed.Sub(started), Flushed: flushed.Sub(committed), Group: len(group),
+			ExternalID: j.in.ExternalID, Arrived: j.arrived}
 		if j != job {
 			j.wake <- struct{}{}
 		}

@@ -192,8 +192,8 @@ func TestTodaysCalls(t *testing.T) {
 }
 
 // TestObserveCallEvent checks what the store reports of each stored call
-// event for metrics: one report per event stored, none for one refused, and
-// times that add up. Events sent at once share commits, and every event of
+// event for metrics: one report per event stored, none for one refused,
+// each naming its event, and times that add up. Events sent at once share commits, and every event of
 // a group reports the group's size.
 func TestObserveCallEvent(t *testing.T) {
 	ctx := context.Background()
@@ -228,14 +228,23 @@ func TestObserveCallEvent(t *testing.T) {
 	}
 	grouped := 0
 	bySize := map[int]int{}
+	ids := map[string]bool{}
 	for _, ct := range seen {
 		bySize[ct.Group]++
+		ids[ct.ExternalID] = true
 		if ct.Group < 1 || ct.Group > events || ct.Recognised <= 0 || ct.Committed <= 0 || ct.Waited < 0 || ct.Flushed <= 0 ||
-			ct.Recognised+ct.Waited+ct.Committed+ct.Flushed > took {
-			t.Errorf("report %+v (all %d events took %v)", ct, events, took)
+			ct.Recognised+ct.Waited+ct.Committed+ct.Flushed > took ||
+			ct.Arrived.Before(start) || ct.Arrived.Add(ct.Recognised+ct.Waited+ct.Committed+ct.Flushed).After(start.Add(took)) {
+			t.Errorf("report %+v (all %d events took %v from %v)", ct, events, took, start)
 		}
 		if ct.Group > 1 {
 			grouped++
+		}
+	}
+	// Each report names its own event, so an observer can follow each one.
+	for i := range events {
+		if !ids[fmt.Sprint("obs-", i)] {
+			t.Errorf("no report names obs-%d: %v", i, ids)
 		}
 	}
 	// Every event of a group of n reports n, so n divides how many did.

@@ -175,8 +175,13 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 		return nil, err
 	}
 	metrics := api.NewMetrics()
+	trace := newEventTrace()
+	observe := func(ct crm.CallEventTimes) {
+		metrics.ObserveCallEvent(ct)
+		trace.observe(ct)
+	}
 	if store, err = crm.Open(ctx, crm.Config{Path: dbPath, Phone: normaliser, Synchronous: cfg.Sync, RecognitionCache: cfg.RecognitionCache,
-		ObserveCallEvent: metrics.ObserveCallEvent}); err != nil {
+		ObserveCallEvent: observe}); err != nil {
 		return nil, err
 	}
 	debug.FreeOSMemory()
@@ -218,7 +223,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 
 	stop = prof.start("webhooks")
 	clock = startClock()
-	res.Webhooks, err = runWebhooks(ctx, log, cfg, client, streamClient, srv.base, token, mix, &res.Goroutines)
+	res.Webhooks, err = runWebhooks(ctx, log, cfg, client, streamClient, srv.base, token, mix, trace, &res.Goroutines)
 	res.Webhooks.CPUCores = clock.cores()
 	stop()
 	if err != nil {
@@ -467,7 +472,7 @@ func (s *benchServer) close() {
 // ---- webhooks to live events ----
 
 func runWebhooks(ctx context.Context, log benchLog, cfg benchConfig, client, streamClient *http.Client, base, token string,
-	mix *callMix, goroutines *benchGoroutines) (benchWebhooks, error) {
+	mix *callMix, trace *eventTrace, goroutines *benchGoroutines) (benchWebhooks, error) {
 	out := benchWebhooks{Rate: cfg.Rate, DurationS: cfg.DurationS, Subscribers: cfg.Subscribers, Workers: cfg.Workers}
 	wl := newWebhookLoad(client, base, token, mix, cfg.Rate, cfg.duration, cfg.Workers)
 
@@ -574,6 +579,16 @@ func runWebhooks(ctx context.Context, log benchLog, cfg benchConfig, client, str
 		}
 	}
 	out.Latency = lat.summary()
+	times := trace.take()
+	traced := make([]tracedEvent, 0, len(ok))
+	for _, seq := range ok {
+		ct, stored := times[seq]
+		if seen := wl.lastSeen[seq].Load(); stored && seen > 0 {
+			traced = append(traced, tracedEvent{sent: time.Duration(wl.sentAt[seq].Load()), arrived: ct.Arrived.Sub(wl.epoch),
+				lastSeen: time.Duration(seen), server: ct})
+		}
+	}
+	out.Anatomy = anatomyOf(traced)
 	log.printf("webhooks: %d sent, %d ok, %d errors; webhook→SSE p99 %.2f ms; %d events lost",
 		out.Sent, out.OK, out.Errors, out.Latency.P99Ms, out.Lost)
 	return out, nil

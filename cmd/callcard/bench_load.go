@@ -265,6 +265,9 @@ func (s *sseSubscriber) deliver(line []byte, now time.Duration, wl *webhookLoad)
 	if sent := wl.sentAt[seq].Load(); sent > 0 {
 		s.hist.record(now - time.Duration(sent))
 	}
+	for seen := wl.lastSeen[seq].Load(); int64(now) > seen && !wl.lastSeen[seq].CompareAndSwap(seen, int64(now)); {
+		seen = wl.lastSeen[seq].Load()
+	}
 	s.delivered.Add(1)
 }
 
@@ -285,6 +288,9 @@ type webhookLoad struct {
 	epoch  time.Time
 	sentAt []atomic.Int64  // ns since epoch just before the request went out; 0 = never sent
 	status []atomic.Uint32 // HTTP status; 0 = no answer
+	// lastSeen is when the last screen to read each call's event read it,
+	// in ns since epoch; 0 = no screen has.
+	lastSeen []atomic.Int64
 }
 
 // webhookWorker is what one worker saw.
@@ -301,7 +307,7 @@ func newWebhookLoad(client *http.Client, base, token string, mix *callMix, rate 
 	total := int(float64(rate) * duration.Seconds())
 	return &webhookLoad{client: client, endpoint: base + "/api/v1/webhooks/call", token: token, mix: mix,
 		rate: rate, duration: duration, workers: workers, epoch: time.Now(),
-		sentAt: make([]atomic.Int64, total), status: make([]atomic.Uint32, total)}
+		sentAt: make([]atomic.Int64, total), lastSeen: make([]atomic.Int64, total), status: make([]atomic.Uint32, total)}
 }
 
 func (wl *webhookLoad) total() int { return len(wl.sentAt) }

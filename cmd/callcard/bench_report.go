@@ -97,6 +97,8 @@ type benchWebhooks struct {
 	FirstError string                      `json:"first_error,omitempty"`
 	// Stages is where the server's time went, from its own metrics.
 	Stages benchStages `json:"stages"`
+	// Anatomy takes each event's latency apart, stage by stage.
+	Anatomy benchAnatomy `json:"anatomy"`
 }
 
 type benchLookups struct {
@@ -424,6 +426,13 @@ func printBench(w io.Writer, r *benchResults) {
 		"flush p50 %.2f, p99 %.2f; commit to each screen p50 %.2f, p99 %.2f; %.1f events a commit (from /metrics, ±25%%)\n",
 		st.Recognise.P50Ms, st.Recognise.P99Ms, st.Wait.P50Ms, st.Wait.P99Ms, st.Commit.P50Ms, st.Commit.P99Ms,
 		st.Flush.P50Ms, st.Flush.P99Ms, st.Delivery.P50Ms, st.Delivery.P99Ms, st.GroupMean)
+	an := wh.Anatomy
+	fmt.Fprintf(tw, "  slowest 1%%	%s of %s events took %.2f ms or more to their last screen; medians: to the server %.2f ms, "+
+		"recognise %.2f, wait for the writer %.2f, commit %.2f, commit to last screen %.2f (all events: %.2f, %.2f, %.2f, %.2f, %.2f); "+
+		"p99 to the last screen %.2f ms, %.2f ms had the writer's wait and commit taken no time\n",
+		thousands(int64(an.SlowestEvents)), thousands(int64(an.Events)), an.SlowestFromMs,
+		an.Slowest.ToServerMs, an.Slowest.RecogniseMs, an.Slowest.WaitMs, an.Slowest.CommitMs, an.Slowest.ToScreensMs,
+		an.All.ToServerMs, an.All.RecogniseMs, an.All.WaitMs, an.All.CommitMs, an.All.ToScreensMs, an.P99Ms, an.WithoutWriterP99Ms)
 	for _, l := range []struct {
 		name  string
 		run   lookupRun

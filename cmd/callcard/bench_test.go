@@ -96,6 +96,17 @@ func TestBench(t *testing.T) {
 	if !strings.Contains(stdout.String(), "server stages") {
 		t.Errorf("the report lacks the server stages:\n%s", stdout.String())
 	}
+	// Every acknowledged event was followed from its webhook to its last
+	// screen, and its stages fit inside its latency.
+	an := wh.Anatomy
+	if int64(an.Events) != wh.OK || an.SlowestEvents < 1 || an.SlowestFromMs <= 0 || an.P99Ms < an.All.CommitMs ||
+		an.WithoutWriterP99Ms > an.P99Ms || an.All.CommitMs <= 0 || an.All.ToServerMs <= 0 || an.All.ToScreensMs <= 0 ||
+		an.Slowest.ToServerMs+an.Slowest.RecogniseMs+an.Slowest.WaitMs+an.Slowest.CommitMs+an.Slowest.ToScreensMs <= 0 {
+		t.Errorf("anatomy %+v for %d events stored", an, wh.OK)
+	}
+	if !strings.Contains(stdout.String(), "slowest 1%") {
+		t.Errorf("the report lacks the anatomy of the slowest events:\n%s", stdout.String())
+	}
 	lk := r.Lookup
 	positive := map[string]float64{
 		"import rows/s":          r.Import.RowsPerS,
