@@ -176,11 +176,6 @@ func (s *Store) writeCallEvent(ctx context.Context, tx *txn, in CallEventInput, 
 	if err != nil {
 		return CallEventResult{}, internal(err, "saving call event")
 	}
-	if created && (call.OrganisationID != 0 || call.ContactID != 0) {
-		if _, err := addInteraction(ctx, tx, callInteraction(call, parties, s.words)); err != nil {
-			return CallEventResult{}, err
-		}
-	}
 	names := callNames{
 		contact:      nameOf(parties.recognition.Contact),
 		organisation: parties.recognition.CommonOrganisation().name(),
@@ -247,15 +242,6 @@ func applyEvent(c *Call, in CallEventInput) {
 		c.Agent = strings.TrimSpace(in.Agent)
 	}
 	c.deriveStatus()
-}
-
-func callInteraction(c Call, p parsedParties, w wording) InteractionInput {
-	callingFor := ""
-	if p.callingFor != nil {
-		callingFor = p.callingFor.Name
-	}
-	return InteractionInput{OrganisationID: c.OrganisationID, ContactID: c.ContactID, Kind: KindCall,
-		OccurredAt: c.CreatedAt, CallID: strconv.FormatInt(c.ID, 10), Summary: w.callSummary(p.from.National, callingFor)}
 }
 
 const callColumns = `id, source, external_id, status, from_raw, from_e164, from_national, to_raw, to_e164, forwarded_raw, forwarded_e164,

@@ -30,7 +30,8 @@ func (s *Store) CareList(ctx context.Context, opt CareOptions) ([]CareItem, erro
 		coalesce(o.account_manager_id, 0), coalesce(am.name, ''), last,
 		(SELECT group_concat(code, ' ') FROM (SELECT sv.code FROM subscriptions sub JOIN services sv ON sv.id = sub.service_id
 			WHERE sub.organisation_id = o.id AND sub.status = 'active' ORDER BY sv.code))
-		FROM (SELECT o.*, (SELECT max(occurred_at) FROM interactions i WHERE i.organisation_id = o.id) AS last
+		FROM (SELECT o.*, nullif(max(coalesce((SELECT max(occurred_at) FROM interactions i WHERE i.organisation_id = o.id), 0),
+				coalesce((SELECT max(created_at) FROM calls c WHERE c.organisation_id = o.id), 0)), 0) AS last
 			FROM organisations o WHERE o.status = 'active') o
 		LEFT JOIN employees am ON am.id = o.account_manager_id
 		WHERE (last IS NULL OR last < ?)

@@ -194,7 +194,7 @@ func (s *Store) writeDemoActivity(ctx context.Context, tx *txn, p *demoPlan, sum
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO calls (source, external_id, status, from_raw, from_e164, from_national,
 		forwarded_raw, forwarded_e164, match, contact_id, organisation_id, employee_id, calling_for_id, taken_by_id,
 		ringing_at, answered_at, ended_at, missed, handled_at, created_at, updated_at)
-		VALUES ('demo', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+		VALUES ('demo', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return internal(err, "saving calls")
 	}
@@ -238,26 +238,14 @@ func (s *Store) writeDemoActivity(ctx context.Context, tx *txn, p *demoPlan, sum
 		} else {
 			handled = ended + 90_000
 		}
-		var id int64
-		if err := ins.QueryRowContext(ctx, "demo-"+strconv.Itoa(i+1), status, from.Raw, from.E164, national,
+		// A recognised call's history entry is read from the call
+		// (Interactions), as for a call that rings.
+		if _, err := ins.ExecContext(ctx, "demo-"+strconv.Itoa(i+1), status, from.Raw, from.E164, national,
 			fwdRaw, fwdE164, c.match, nullID(contactID), nullID(orgID), emp(c.employee), emp(c.callingFor), emp(c.taker),
-			ring, answered, ended, c.missed, handled, ring, ended).Scan(&id); err != nil {
+			ring, answered, ended, c.missed, handled, ring, ended); err != nil {
 			return internal(err, "saving calls")
 		}
 		sum.Calls++
-		if orgID == 0 {
-			continue
-		}
-		// The history entry every recognised call gets (callInteraction).
-		callingFor := ""
-		if c.callingFor >= 0 {
-			callingFor = p.employees[c.callingFor].Name
-		}
-		if _, err := addInteraction(ctx, tx, InteractionInput{OrganisationID: orgID, ContactID: contactID, Kind: KindCall,
-			OccurredAt: c.at, CallID: strconv.FormatInt(id, 10), Summary: s.words.callSummary(national, callingFor)}); err != nil {
-			return err
-		}
-		sum.Interactions++
 	}
 	for _, gl := range demoGoals(p.today) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO goals (title, metric, target, period_start, period_end, created_at, updated_at)

@@ -3,6 +3,8 @@ package crm
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -125,17 +127,65 @@ func scanInteractions(rows *sql.Rows) ([]Interaction, error) {
 }
 
 // Interactions returns the latest history of an organisation, newest first.
+//
+// The entry of a recognised call ("Incoming call from 06 12345678 for Sanne
+// Visser") is not stored when the call rings: it is read from the call
+// itself. Storing it wrote six more b-trees on every ringing call, and was
+// the one change that moved the webhook tail (docs/performance.md). Calls
+// that already have a stored entry (registers from before, the demo, and
+// calls a privacy request or the retention period has written out, see
+// writeCallEntry) are not read twice.
 func (s *Store) Interactions(ctx context.Context, organisationID int64, limit int) ([]Interaction, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 50
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+interactionColumns+interactionFrom+`
-		WHERE i.organisation_id = ? ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?`, organisationID, limit)
+	rows, err := s.read.QueryContext(ctx, historyQuery, organisationID, limit)
 	if err != nil {
 		return nil, internal(err, "reading interactions")
 	}
-	return scanInteractions(rows)
+	defer rows.Close()
+	var out []Interaction
+	for rows.Next() {
+		var it Interaction
+		var at int64
+		var done sql.NullInt64
+		var fromNational, callingFor string
+		if err := rows.Scan(&it.ID, &it.OrganisationID, &it.ContactID, &it.Kind, &at, &it.AuthorID, &it.AssigneeID,
+			&it.ServiceID, &it.CallID, &it.Status, &it.Summary, &done, &it.DoneNote,
+			&it.DoneByID, &it.Outcome, &it.Value, &it.OriginID,
+			&it.OrganisationName, &it.ContactName, &it.AuthorName, &it.AssigneeName, &it.ServiceCode,
+			&fromNational, &callingFor); err != nil {
+			return nil, internal(err, "reading interactions")
+		}
+		if it.ID == 0 { // read from a call
+			it.Summary = s.words.callSummary(fromNational, callingFor)
+		}
+		it.OccurredAt, it.DoneAt = time.UnixMilli(at).UTC(), millis(done)
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(err, "reading interactions")
+	}
+	return out, nil
 }
+
+// historyQuery is Interactions' query: the stored entries and the calls
+// without one, each newest first through its own index (interactions_
+// organisation, calls_organisation) and cut at the limit before they are
+// merged. A call's entry has id 0. ?1 is the organisation, ?2 the limit.
+const historyQuery = `SELECT * FROM (SELECT ` + interactionColumns + `, '', ''` + interactionFrom + `
+		WHERE i.organisation_id = ?1 ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?2)
+	UNION ALL
+	SELECT * FROM (SELECT 0, c.organisation_id, coalesce(c.contact_id, 0), 'call', c.created_at, 0, 0, 0, CAST(c.id AS TEXT),
+			'', '', NULL, '', 0, '', 0, 0, coalesce(o.name, ''), coalesce(ct.name, ''), '', '', '', c.from_national, coalesce(cf.name, '')
+		FROM calls c
+		LEFT JOIN organisations o ON o.id = c.organisation_id
+		LEFT JOIN contacts ct ON ct.id = c.contact_id
+		LEFT JOIN employees cf ON cf.id = c.calling_for_id
+		WHERE c.organisation_id = ?1 AND NOT EXISTS (SELECT 1 FROM interactions x
+			WHERE x.call_id = CAST(c.id AS TEXT) AND x.call_id <> '' AND x.kind = 'call')
+		ORDER BY c.created_at DESC, c.id DESC LIMIT ?2)
+	ORDER BY 5 DESC, 1 DESC LIMIT ?2`
 
 // OpenRequests returns the open callbacks and leads for an organisation,
 // oldest first.
@@ -146,4 +196,40 @@ func (s *Store) OpenRequests(ctx context.Context, organisationID int64) ([]Inter
 		return nil, internal(err, "reading open requests")
 	}
 	return scanInteractions(rows)
+}
+
+// derivedCallEntry is the history entry a recognised call reads as while it
+// has none stored (see Interactions), as the call reads now; ok is false for
+// a call with a stored entry, or one that was not recognised.
+func (s *Store) derivedCallEntry(ctx context.Context, q querier, callID int64) (in InteractionInput, ok bool, err error) {
+	var org, contact sql.NullInt64
+	var at int64
+	var fromNational, callingFor string
+	var stored bool
+	err = q.QueryRowContext(ctx, `SELECT c.organisation_id, c.contact_id, c.created_at, c.from_national, coalesce(e.name, ''),
+			EXISTS (SELECT 1 FROM interactions x WHERE x.call_id = CAST(c.id AS TEXT) AND x.call_id <> '' AND x.kind = 'call')
+		FROM calls c LEFT JOIN employees e ON e.id = c.calling_for_id WHERE c.id = ?`, callID).
+		Scan(&org, &contact, &at, &fromNational, &callingFor, &stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		return in, false, nil
+	}
+	if err != nil {
+		return in, false, internal(err, "reading call")
+	}
+	if stored || !org.Valid && !contact.Valid {
+		return in, false, nil
+	}
+	return InteractionInput{OrganisationID: org.Int64, ContactID: contact.Int64, Kind: KindCall, OccurredAt: time.UnixMilli(at).UTC(),
+		CallID: strconv.FormatInt(callID, 10), Summary: s.words.callSummary(fromNational, callingFor)}, true, nil
+}
+
+// writeCallEntry stores the entry derivedCallEntry reads, so that a privacy
+// request or the retention period can blank or reword it like any stored
+// entry. It returns the new entry's id, or 0 when there was none to store.
+func (s *Store) writeCallEntry(ctx context.Context, tx *txn, callID int64) (int64, error) {
+	in, ok, err := s.derivedCallEntry(ctx, tx, callID)
+	if err != nil || !ok {
+		return 0, err
+	}
+	return addInteraction(ctx, tx, in)
 }

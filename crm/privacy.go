@@ -175,6 +175,18 @@ func (s *Store) EraseContact(ctx context.Context, contactID, byUserID int64) (Er
 			return err
 		}
 		rep.OrganisationID = t.contact.OrganisationID
+		// The entry of a call from them is read from the call
+		// (Interactions); it is written out here, to be blanked with the
+		// others, so that it does not come back reworded.
+		for _, call := range t.calls {
+			id, err := s.writeCallEntry(ctx, tx, call)
+			if err != nil {
+				return err
+			}
+			if id != 0 {
+				t.interactions = append(t.interactions, tracedInteraction{id: id})
+			}
+		}
 		for _, id := range t.interactions {
 			if _, err := tx.ExecContext(ctx, `UPDATE interactions SET summary = '', done_note = '',
 				contact_id = NULL WHERE id = ?`, id.id); err != nil {
@@ -544,6 +556,18 @@ func (s *Store) SubjectAccessExport(ctx context.Context, contactID int64) (Subje
 		sa.Interactions = append(sa.Interactions, it)
 	}
 	for _, id := range t.calls {
+		// The history entry a call from them reads as, when none is stored
+		// (Interactions).
+		in, ok, err := s.derivedCallEntry(ctx, tx, id)
+		if err != nil {
+			return SubjectAccess{}, err
+		}
+		if ok {
+			sa.Interactions = append(sa.Interactions, SubjectInteraction{Kind: string(in.Kind), OccurredAt: in.OccurredAt,
+				Summary: in.Summary})
+		}
+	}
+	for _, id := range t.calls {
 		call, err := scanCall(tx.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE id = ?`, id))
 		if err != nil {
 			return SubjectAccess{}, internal(err, "reading calls")
@@ -632,6 +656,12 @@ func (s *Store) AnonymiseCallsOlderThan(ctx context.Context, before time.Time) (
 				return err
 			}
 			for _, id := range ids {
+				// The call's entry, read from the call until now
+				// (Interactions), is written out first and reworded below,
+				// so that it keeps saying a number was removed.
+				if _, err := s.writeCallEntry(ctx, tx, id); err != nil {
+					return err
+				}
 				// Short texts (an extension, "anonymous") are not numbers
 				// anyone could be found by, and would match ordinary words.
 				if _, err := tx.ExecContext(ctx, `WITH n (national, e164, raw) AS (
