@@ -132,60 +132,81 @@ func scanInteractions(rows *sql.Rows) ([]Interaction, error) {
 // Visser") is not stored when the call rings: it is read from the call
 // itself. Storing it wrote six more b-trees on every ringing call, and was
 // the one change that moved the webhook tail (docs/performance.md). Calls
-// that already have a stored entry (registers from before, the demo, and
-// calls a privacy request or the retention period has written out, see
-// writeCallEntry) are not read twice.
+// that already have a stored entry (in registers from before, or written
+// out by a privacy request or the retention period: writeCallEntry) are
+// not read twice.
 func (s *Store) Interactions(ctx context.Context, organisationID int64, limit int) ([]Interaction, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 50
 	}
-	rows, err := s.read.QueryContext(ctx, historyQuery, organisationID, limit)
+	rows, err := s.read.QueryContext(ctx, storedHistoryQuery, organisationID, limit)
 	if err != nil {
 		return nil, internal(err, "reading interactions")
 	}
-	defer rows.Close()
-	var out []Interaction
-	for rows.Next() {
-		var it Interaction
-		var at int64
-		var done sql.NullInt64
-		var fromNational, callingFor string
-		if err := rows.Scan(&it.ID, &it.OrganisationID, &it.ContactID, &it.Kind, &at, &it.AuthorID, &it.AssigneeID,
-			&it.ServiceID, &it.CallID, &it.Status, &it.Summary, &done, &it.DoneNote,
-			&it.DoneByID, &it.Outcome, &it.Value, &it.OriginID,
-			&it.OrganisationName, &it.ContactName, &it.AuthorName, &it.AssigneeName, &it.ServiceCode,
-			&fromNational, &callingFor); err != nil {
-			return nil, internal(err, "reading interactions")
-		}
-		if it.ID == 0 { // read from a call
-			it.Summary = s.words.callSummary(fromNational, callingFor)
-		}
-		it.OccurredAt, it.DoneAt = time.UnixMilli(at).UTC(), millis(done)
-		out = append(out, it)
+	stored, err := scanInteractions(rows)
+	if err != nil {
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, internal(err, "reading interactions")
+	calls, err := s.callEntries(ctx, organisationID, limit)
+	if err != nil {
+		return nil, err
+	}
+	// Both are newest first: merge them, a stored entry before a call at
+	// the same moment.
+	out := make([]Interaction, 0, min(limit, len(stored)+len(calls)))
+	for len(out) < limit && (len(stored) > 0 || len(calls) > 0) {
+		if len(calls) == 0 || len(stored) > 0 && !stored[0].OccurredAt.Before(calls[0].OccurredAt) {
+			out, stored = append(out, stored[0]), stored[1:]
+		} else {
+			out, calls = append(out, calls[0]), calls[1:]
+		}
 	}
 	return out, nil
 }
 
-// historyQuery is Interactions' query: the stored entries and the calls
-// without one, each newest first through its own index (interactions_
-// organisation, calls_organisation) and cut at the limit before they are
-// merged. A call's entry has id 0. ?1 is the organisation, ?2 the limit.
-const historyQuery = `SELECT * FROM (SELECT ` + interactionColumns + `, '', ''` + interactionFrom + `
-		WHERE i.organisation_id = ?1 ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?2)
-	UNION ALL
-	SELECT * FROM (SELECT 0, c.organisation_id, coalesce(c.contact_id, 0), 'call', c.created_at, 0, 0, 0, CAST(c.id AS TEXT),
-			'', '', NULL, '', 0, '', 0, 0, coalesce(o.name, ''), coalesce(ct.name, ''), '', '', '', c.from_national, coalesce(cf.name, '')
-		FROM calls c
-		LEFT JOIN organisations o ON o.id = c.organisation_id
-		LEFT JOIN contacts ct ON ct.id = c.contact_id
-		LEFT JOIN employees cf ON cf.id = c.calling_for_id
-		WHERE c.organisation_id = ?1 AND NOT EXISTS (SELECT 1 FROM interactions x
-			WHERE x.call_id = CAST(c.id AS TEXT) AND x.call_id <> '' AND x.kind = 'call')
-		ORDER BY c.created_at DESC, c.id DESC LIMIT ?2)
-	ORDER BY 5 DESC, 1 DESC LIMIT ?2`
+// storedHistoryQuery reads an organisation's stored history, newest first,
+// through interactions_organisation. ?1 is the organisation, ?2 the limit.
+const storedHistoryQuery = `SELECT ` + interactionColumns + interactionFrom + `
+	WHERE i.organisation_id = ?1 ORDER BY i.occurred_at DESC, i.id DESC LIMIT ?2`
+
+// callHistoryQuery reads the organisation's calls that have no stored
+// entry, newest first, through calls_organisation, and finds a stored entry
+// through interactions_call. ?1 is the organisation, ?2 the limit.
+const callHistoryQuery = `SELECT c.id, coalesce(c.contact_id, 0), c.created_at, c.from_national,
+		coalesce(o.name, ''), coalesce(ct.name, ''), coalesce(cf.name, '')
+	FROM calls c
+	LEFT JOIN organisations o ON o.id = c.organisation_id
+	LEFT JOIN contacts ct ON ct.id = c.contact_id
+	LEFT JOIN employees cf ON cf.id = c.calling_for_id
+	WHERE c.organisation_id = ?1 AND NOT EXISTS (SELECT 1 FROM interactions x
+		WHERE x.call_id = CAST(c.id AS TEXT) AND x.call_id <> '' AND x.kind = 'call')
+	ORDER BY c.created_at DESC LIMIT ?2`
+
+// callEntries reads the entries of the organisation's calls that have none
+// stored (see Interactions), newest first; such an entry has id 0.
+func (s *Store) callEntries(ctx context.Context, organisationID int64, limit int) ([]Interaction, error) {
+	rows, err := s.read.QueryContext(ctx, callHistoryQuery, organisationID, limit)
+	if err != nil {
+		return nil, internal(err, "reading calls for history")
+	}
+	defer rows.Close()
+	var out []Interaction
+	for rows.Next() {
+		var callID, at int64
+		var fromNational, callingFor string
+		it := Interaction{OrganisationID: organisationID, Kind: KindCall}
+		if err := rows.Scan(&callID, &it.ContactID, &at, &fromNational, &it.OrganisationName, &it.ContactName, &callingFor); err != nil {
+			return nil, internal(err, "reading calls for history")
+		}
+		it.CallID, it.OccurredAt = strconv.FormatInt(callID, 10), time.UnixMilli(at).UTC()
+		it.Summary = s.words.callSummary(fromNational, callingFor)
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(err, "reading calls for history")
+	}
+	return out, nil
+}
 
 // OpenRequests returns the open callbacks and leads for an organisation,
 // oldest first.
