@@ -178,6 +178,8 @@ type ServiceView struct {
 
 // InteractionView is a history entry.
 type InteractionView struct {
+	// ID is 0 for the entry of a call ("Incoming call from …"), which is
+	// read from the call rather than stored.
 	ID         int64     `json:"id"`
 	Kind       string    `json:"kind"`
 	OccurredAt time.Time `json:"occurred_at"`
