@@ -178,9 +178,12 @@ const callHistoryQuery = `SELECT c.id, coalesce(c.contact_id, 0), c.created_at, 
 	LEFT JOIN organisations o ON o.id = c.organisation_id
 	LEFT JOIN contacts ct ON ct.id = c.contact_id
 	LEFT JOIN employees cf ON cf.id = c.calling_for_id
-	WHERE c.organisation_id = ?1 AND NOT EXISTS (SELECT 1 FROM interactions x
-		WHERE x.call_id = CAST(c.id AS TEXT) AND x.call_id <> '' AND x.kind = 'call')
+	WHERE c.organisation_id = ?1 AND NOT EXISTS (` + storedCallEntry + `)
 	ORDER BY c.created_at DESC LIMIT ?2`
+
+// storedCallEntry finds the stored entry of call c, if it has one, through
+// interactions_call (its partial index needs the call_id <> '' term).
+const storedCallEntry = `SELECT 1 FROM interactions x WHERE x.call_id = CAST(c.id AS TEXT) AND x.call_id <> '' AND x.kind = 'call'`
 
 // callEntries reads the entries of the organisation's calls that have none
 // stored (see Interactions), newest first; such an entry has id 0.
@@ -228,7 +231,7 @@ func (s *Store) derivedCallEntry(ctx context.Context, q querier, callID int64) (
 	var fromNational, callingFor string
 	var stored bool
 	err = q.QueryRowContext(ctx, `SELECT c.organisation_id, c.contact_id, c.created_at, c.from_national, coalesce(e.name, ''),
-			EXISTS (SELECT 1 FROM interactions x WHERE x.call_id = CAST(c.id AS TEXT) AND x.call_id <> '' AND x.kind = 'call')
+			EXISTS (`+storedCallEntry+`)
 		FROM calls c LEFT JOIN employees e ON e.id = c.calling_for_id WHERE c.id = ?`, callID).
 		Scan(&org, &contact, &at, &fromNational, &callingFor, &stored)
 	if errors.Is(err, sql.ErrNoRows) {
