@@ -182,7 +182,8 @@ const callHistoryQuery = `SELECT c.id, coalesce(c.contact_id, 0), c.created_at, 
 	ORDER BY c.created_at DESC LIMIT ?2`
 
 // storedCallEntry finds the stored entry of call c, if it has one, through
-// interactions_call (its partial index needs the call_id <> '' term).
+// interactions_call, whose partial index is used only with the term that
+// call_id is not empty.
 const storedCallEntry = `SELECT 1 FROM interactions x WHERE x.call_id = CAST(c.id AS TEXT) AND x.call_id <> '' AND x.kind = 'call'`
 
 // callEntries reads the entries of the organisation's calls that have none
