@@ -133,7 +133,6 @@ type sseEvent struct {
 	Data  string
 }
 
-// openStream connects to /api/v1/events and returns a channel of frames.
 // waitHeartbeat reads stream up to its first heartbeat: the server then
 // has sent the backlog and waits for live events.
 func waitHeartbeat(t testing.TB, stream <-chan sseEvent) {
@@ -151,6 +150,7 @@ func waitHeartbeat(t testing.TB, stream <-chan sseEvent) {
 	}
 }
 
+// openStream connects to /api/v1/events and returns a channel of frames.
 func (ts *testServer) openStream(t testing.TB, ctx context.Context, lastEventID string) <-chan sseEvent {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ts.URL+"/api/v1/events", nil)

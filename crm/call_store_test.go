@@ -193,8 +193,8 @@ func TestTodaysCalls(t *testing.T) {
 
 // TestObserveCallEvent checks what the store reports of each stored call
 // event for metrics: one report per event stored, none for one refused,
-// each naming its event, and times that add up. Events sent at once share commits, and every event of
-// a group reports the group's size.
+// each naming its event, and times that add up. Events sent at once share
+// commits, and every event of a group reports the group's size.
 func TestObserveCallEvent(t *testing.T) {
 	ctx := context.Background()
 	var mu sync.Mutex

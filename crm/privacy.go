@@ -566,8 +566,6 @@ func (s *Store) SubjectAccessExport(ctx context.Context, contactID int64) (Subje
 			sa.Interactions = append(sa.Interactions, SubjectInteraction{Kind: string(in.Kind), OccurredAt: in.OccurredAt,
 				Summary: in.Summary})
 		}
-	}
-	for _, id := range t.calls {
 		call, err := scanCall(tx.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE id = ?`, id))
 		if err != nil {
 			return SubjectAccess{}, internal(err, "reading calls")
