@@ -65,6 +65,8 @@ func cmdBench(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&cfg.jsonPath, "json", "", "write every figure as JSON to this file (CALLCARD_JSON)")
 	fs.StringVar(&cfg.dir, "dir", "", "directory for the database, kept afterwards; default a temporary directory, removed (CALLCARD_DIR)")
 	fs.StringVar(&cfg.profile, "profile", "", "write a CPU profile and an execution trace (its first 2 s) of each phase into this directory (CALLCARD_PROFILE)")
+	fs.BoolVar(&cfg.BareWebhooks, "bare-webhooks", true, "run the same webhook load against a bare echo that hands each call straight to the streams (CALLCARD_BARE_WEBHOOKS)")
+	fs.DurationVar(&cfg.jitter, "jitter", 10*time.Second, "how long to time 1 ms sleeps on the idle machine before the run; 0: not (CALLCARD_JITTER)")
 	fs.BoolVar(&cfg.strict, "strict", false, "exit non-zero when a target is missed (CALLCARD_STRICT)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: callcard bench [flags]\n\nBuilds a synthetic register, serves it on a loopback port and measures webhooks to live\nevents, look-ups (beside a bare echo handler), caller cards, import and memory.\n\nFlags:")
@@ -91,10 +93,13 @@ func cmdBench(ctx context.Context, env Env, args []string) error {
 	if cfg.duration <= 0 || cfg.duration > time.Hour || cfg.lookupDuration <= 0 || cfg.lookupDuration > time.Hour {
 		return usageError("--duration and --lookup-duration must be between 0 and 1h")
 	}
+	if cfg.jitter < 0 || cfg.jitter > time.Hour {
+		return usageError("--jitter must be between 0 and 1h")
+	}
 	if float64(cfg.Rate)*cfg.duration.Seconds() < 1 {
 		return usageError("--rate × --duration must be at least one call")
 	}
-	cfg.DurationS, cfg.LookupDurationS = cfg.duration.Seconds(), cfg.lookupDuration.Seconds()
+	cfg.DurationS, cfg.LookupDurationS, cfg.JitterS = cfg.duration.Seconds(), cfg.lookupDuration.Seconds(), cfg.jitter.Seconds()
 
 	res, err := runBench(ctx, env, cfg)
 	if err != nil {
@@ -145,6 +150,11 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	}
 	defer cleanup()
 	dbPath := filepath.Join(dir, "callcard-bench.db")
+	if cfg.jitter > 0 {
+		log.printf("the machine: timing 1 ms sleeps for %s while idle", cfg.jitter)
+		j := measureTimerJitter(ctx, cfg.jitter)
+		res.Machine.TimerOversleep = &j
+	}
 	log.printf("register of %d contacts in %s (load average %.2f; %d CPUs)", cfg.Contacts, dbPath, res.Machine.LoadAvgStart[0], res.Machine.CPUs)
 
 	// 1. The register, through the real importers.
@@ -223,7 +233,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 
 	stop = prof.start("webhooks")
 	clock = startClock()
-	res.Webhooks, err = runWebhooks(ctx, log, cfg, client, streamClient, srv.base, token, mix, trace, &res.Goroutines)
+	res.Webhooks, err = runWebhooks(ctx, log, "webhooks", cfg, client, streamClient, srv.base, token, mix, trace, &res.Goroutines)
 	res.Webhooks.CPUCores = clock.cores()
 	stop()
 	if err != nil {
@@ -231,6 +241,17 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	}
 	if res.Webhooks.Stages, err = readStages(metrics); err != nil {
 		return nil, err
+	}
+	if cfg.BareWebhooks {
+		stop = prof.start("bare-webhooks")
+		clock = startClock()
+		bw, err := runWebhooks(ctx, log, "bare echo webhooks", cfg, client, streamClient, bare.base, token, mix, newEventTrace(), &benchGoroutines{})
+		bw.CPUCores = clock.cores()
+		stop()
+		if err != nil {
+			return nil, err
+		}
+		res.BareWebhooks = &bw
 	}
 
 	// 3 and 4. Look-ups against callcard, then the same against bare echo.
@@ -444,21 +465,6 @@ func startBenchServer(store *crm.Store, metrics *api.Metrics) (*benchServer, err
 	return &benchServer{base: base, srv: srv}, nil
 }
 
-// startBareServer serves a fixed answer from a bare echo: no middleware, no
-// authentication, no database. It is the floor the look-ups are held to.
-func startBareServer() (*benchServer, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.GET("/bare", func(c echo.Context) error { return c.String(http.StatusOK, "Martijn de Vries (Acme BV)") })
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
-	go srv.Serve(ln)
-	return &benchServer{base: "http://" + ln.Addr().String(), srv: srv}, nil
-}
-
 func (s *benchServer) close() {
 	s.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
@@ -471,7 +477,7 @@ func (s *benchServer) close() {
 
 // ---- webhooks to live events ----
 
-func runWebhooks(ctx context.Context, log benchLog, cfg benchConfig, client, streamClient *http.Client, base, token string,
+func runWebhooks(ctx context.Context, log benchLog, name string, cfg benchConfig, client, streamClient *http.Client, base, token string,
 	mix *callMix, trace *eventTrace, goroutines *benchGoroutines) (benchWebhooks, error) {
 	out := benchWebhooks{Rate: cfg.Rate, DurationS: cfg.DurationS, Subscribers: cfg.Subscribers, Workers: cfg.Workers}
 	wl := newWebhookLoad(client, base, token, mix, cfg.Rate, cfg.duration, cfg.Workers)
@@ -514,7 +520,7 @@ func runWebhooks(ctx context.Context, log benchLog, cfg benchConfig, client, str
 		}
 	}
 	goroutines.During = runtime.NumGoroutine()
-	log.printf("webhooks: %d calls/s for %s, %d screens listening", cfg.Rate, cfg.duration, cfg.Subscribers)
+	log.printf("%s: %d calls/s for %s, %d screens listening", name, cfg.Rate, cfg.duration, cfg.Subscribers)
 
 	started := time.Now()
 	workers := wl.run(ctx)
@@ -589,7 +595,7 @@ func runWebhooks(ctx context.Context, log benchLog, cfg benchConfig, client, str
 		}
 	}
 	out.Anatomy = anatomyOf(traced)
-	log.printf("webhooks: %d sent, %d ok, %d errors; webhook→SSE p99 %.2f ms; %d events lost",
+	log.printf("%s: %d sent, %d ok, %d errors; webhook→SSE p99 %.2f ms; %d events lost", name,
 		out.Sent, out.OK, out.Errors, out.Latency.P99Ms, out.Lost)
 	return out, nil
 }

@@ -37,10 +37,14 @@ type benchConfig struct {
 	NumberCache     int     `json:"number_cache"`
 	// RecognitionCache is crm.Config.RecognitionCache: -1 is off.
 	RecognitionCache int `json:"recognition_cache"`
+	// BareWebhooks runs the webhook load against the bare echo too.
+	BareWebhooks bool `json:"bare_webhooks"`
+	// JitterS is how long 1 ms sleeps are timed before the run; 0: not.
+	JitterS float64 `json:"jitter_s"`
 
-	duration, lookupDuration time.Duration
-	dir, jsonPath, profile   string
-	strict                   bool
+	duration, lookupDuration, jitter time.Duration
+	dir, jsonPath, profile           string
+	strict                           bool
 }
 
 type benchMachine struct {
@@ -53,6 +57,9 @@ type benchMachine struct {
 	Kernel       string     `json:"kernel,omitempty"`
 	LoadAvgStart [3]float64 `json:"load_average_start"`
 	LoadAvgEnd   [3]float64 `json:"load_average_end"`
+	// TimerOversleep is by how much 1 ms sleeps overran while the machine
+	// was otherwise idle, before the run (measureTimerJitter).
+	TimerOversleep *latencySummary `json:"timer_oversleep,omitempty"`
 }
 
 type benchImport struct {
@@ -170,19 +177,22 @@ type benchTarget struct {
 
 // benchResults is everything a run measured; --json writes it.
 type benchResults struct {
-	Started    time.Time       `json:"started"`
-	TookS      float64         `json:"took_s"`
-	Machine    benchMachine    `json:"machine"`
-	Config     benchConfig     `json:"config"`
-	Import     benchImport     `json:"import"`
-	Webhooks   benchWebhooks   `json:"webhooks"`
-	Lookup     benchLookups    `json:"lookup"`
-	Card       benchCard       `json:"card"`
-	Memory     benchMemory     `json:"memory"`
-	Database   benchDatabase   `json:"database"`
-	Goroutines benchGoroutines `json:"goroutines"`
-	Targets    []benchTarget   `json:"targets"`
-	Pass       bool            `json:"pass"`
+	Started  time.Time     `json:"started"`
+	TookS    float64       `json:"took_s"`
+	Machine  benchMachine  `json:"machine"`
+	Config   benchConfig   `json:"config"`
+	Import   benchImport   `json:"import"`
+	Webhooks benchWebhooks `json:"webhooks"`
+	// BareWebhooks is the same webhook load against the bare echo, which
+	// hands each call straight to the streams: the floor of the path.
+	BareWebhooks *benchWebhooks  `json:"bare_webhooks,omitempty"`
+	Lookup       benchLookups    `json:"lookup"`
+	Card         benchCard       `json:"card"`
+	Memory       benchMemory     `json:"memory"`
+	Database     benchDatabase   `json:"database"`
+	Goroutines   benchGoroutines `json:"goroutines"`
+	Targets      []benchTarget   `json:"targets"`
+	Pass         bool            `json:"pass"`
 }
 
 // ---- memory, database, machine ----
@@ -399,6 +409,10 @@ func printBench(w io.Writer, r *benchResults) {
 	}
 	fmt.Fprintf(w, "callcard bench: %s contacts; sync %s, %s; %d CPUs (%s), %s; load average %.2f at start, %.2f at end; %.0f s\n\n",
 		thousands(int64(r.Config.Contacts)), r.Config.Sync, cache, m.CPUs, m.CPUModel, m.GoVersion, m.LoadAvgStart[0], m.LoadAvgEnd[0], r.TookS)
+	if j := m.TimerOversleep; j != nil {
+		fmt.Fprintf(w, "the machine, idle: 1 ms sleeps overran by p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms (n=%s)\n\n",
+			j.P50Ms, j.P99Ms, j.P999Ms, j.MaxMs, thousands(j.Count))
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FIGURE\tMEASURED\tTARGET\t")
 	for _, t := range r.Targets {
@@ -426,6 +440,11 @@ func printBench(w io.Writer, r *benchResults) {
 		"flush p50 %.2f, p99 %.2f; commit to each screen p50 %.2f, p99 %.2f; %.1f events a commit (from /metrics, ±25%%)\n",
 		st.Recognise.P50Ms, st.Recognise.P99Ms, st.Wait.P50Ms, st.Wait.P99Ms, st.Commit.P50Ms, st.Commit.P99Ms,
 		st.Flush.P50Ms, st.Flush.P99Ms, st.Delivery.P50Ms, st.Delivery.P99Ms, st.GroupMean)
+	if bw := r.BareWebhooks; bw != nil {
+		fmt.Fprintf(tw, "  bare echo\twebhook → SSE %s over %s deliveries, %s lost; response p99 %.2f ms; %s errors; CPU %.2f cores: "+
+			"callcard's p99 is %.2f ms more\n", latencyLine(bw.Latency), thousands(bw.Delivered), thousands(bw.Lost),
+			bw.Response.P99Ms, thousands(bw.Errors), bw.CPUCores, wh.Latency.P99Ms-bw.Latency.P99Ms)
+	}
 	an := wh.Anatomy
 	fmt.Fprintf(tw, "  slowest 1%%	%s of %s events took %.2f ms or more to their last screen; medians: to the server %.2f ms, "+
 		"recognise %.2f, wait for the writer %.2f, commit %.2f, commit to last screen %.2f (all events: %.2f, %.2f, %.2f, %.2f, %.2f); "+

@@ -20,7 +20,7 @@ func TestBench(t *testing.T) {
 	jsonPath := filepath.Join(dir, "bench-results.json")
 	var stdout, stderr bytes.Buffer
 	args := []string{"bench", "--contacts", "2000", "--rate", "200", "--duration", "2s", "--lookup-duration", "1s",
-		"--cards", "300", "--json", jsonPath, "--dir", filepath.Join(dir, "db"), "--profile", filepath.Join(dir, "prof")}
+		"--cards", "300", "--jitter", "300ms", "--json", jsonPath, "--dir", filepath.Join(dir, "db"), "--profile", filepath.Join(dir, "prof")}
 	if err := os.Mkdir(filepath.Join(dir, "prof"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestBench(t *testing.T) {
 	}
 
 	// A CPU profile and an execution trace of every phase.
-	for _, phase := range []string{"import", "webhooks", "lookup", "bare", "card"} {
+	for _, phase := range []string{"import", "webhooks", "bare-webhooks", "lookup", "bare", "card"} {
 		for _, kind := range []string{".pprof", ".trace"} {
 			b, err := os.ReadFile(filepath.Join(dir, "prof", phase+kind))
 			if err != nil {
@@ -57,7 +57,7 @@ func TestBench(t *testing.T) {
 	if err := json.Unmarshal(raw, &sections); err != nil {
 		t.Fatalf("the JSON is not valid: %v", err)
 	}
-	for _, s := range []string{"machine", "config", "import", "webhooks", "lookup", "card", "memory", "database", "goroutines", "targets", "pass"} {
+	for _, s := range []string{"machine", "config", "import", "webhooks", "bare_webhooks", "lookup", "card", "memory", "database", "goroutines", "targets", "pass"} {
 		if len(sections[s]) == 0 || string(sections[s]) == "null" {
 			t.Errorf("the JSON has no %q section", s)
 		}
@@ -65,6 +65,15 @@ func TestBench(t *testing.T) {
 	var r benchResults
 	if err := json.Unmarshal(raw, &r); err != nil {
 		t.Fatal(err)
+	}
+
+	// The machine's own timer jitter, measured before the run: about 300
+	// sleeps of 1 ms, none of them early.
+	if j := r.Machine.TimerOversleep; j == nil || j.Count < 10 || j.Count > 300 || j.P50Ms < 0 || j.MaxMs < j.P99Ms {
+		t.Errorf("timer oversleep %+v after 300 ms of 1 ms sleeps", j)
+	}
+	if !strings.Contains(stdout.String(), "1 ms sleeps overran") {
+		t.Errorf("the report lacks the machine's timer jitter:\n%s", stdout.String())
 	}
 
 	wh := r.Webhooks
@@ -106,6 +115,19 @@ func TestBench(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "slowest 1%") {
 		t.Errorf("the report lacks the anatomy of the slowest events:\n%s", stdout.String())
+	}
+	// The same load against the bare echo: every call answered and handed
+	// to every screen, timed the same way.
+	if bw := r.BareWebhooks; bw == nil {
+		t.Error("no bare echo webhooks in the results")
+	} else if bw.Scheduled != 400 || bw.Sent < 20 || bw.OK != bw.Sent || bw.Errors != 0 || bw.Lost != 0 ||
+		bw.Expected != bw.OK*10 || bw.Delivered != bw.Expected || bw.Duplicates != 0 ||
+		bw.Latency.Count != bw.Delivered || bw.Latency.P50Ms <= 0 || bw.Latency.P99Ms < bw.Latency.P50Ms {
+		t.Errorf("bare echo webhooks: %d scheduled, %d sent, %d ok, %d errors (first: %s); %d expected, %d delivered, %d lost; latency %+v",
+			bw.Scheduled, bw.Sent, bw.OK, bw.Errors, bw.FirstError, bw.Expected, bw.Delivered, bw.Lost, bw.Latency)
+	}
+	if !strings.Contains(stdout.String(), "callcard's p99 is") {
+		t.Errorf("the report lacks the bare echo webhooks:\n%s", stdout.String())
 	}
 	lk := r.Lookup
 	positive := map[string]float64{
