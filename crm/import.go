@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -424,7 +423,9 @@ func (w *rowWriter) stmt(i int) *sql.Stmt { return w.st[i] }
 func (w *rowWriter) exec(i int, args ...any) (driver.Result, error) {
 	w.args = w.args[:0]
 	for n, a := range args {
-		v, err := driverValue(a)
+		// As database/sql converts: the driver's own types pass as they
+		// are, others (int, named types such as Money) are converted.
+		v, err := driver.DefaultParameterConverter.ConvertValue(a)
 		if err != nil {
 			return nil, err
 		}
@@ -462,16 +463,6 @@ func prepareRaw(ctx context.Context, dc any, query string) (*sqlite3.SQLiteStmt,
 		return nil, fmt.Errorf("the writer prepared a %T", st)
 	}
 	return raw, nil
-}
-
-// driverValue converts an argument as database/sql would: the driver's own
-// types pass, others (int, named types such as Money) are converted.
-func driverValue(a any) (driver.Value, error) {
-	switch a.(type) {
-	case nil, int64, float64, bool, []byte, string, time.Time:
-		return a, nil
-	}
-	return driver.DefaultParameterConverter.ConvertValue(a)
 }
 
 // upsert runs statement insert (an INSERT ... DO NOTHING) and, if it added
