@@ -74,7 +74,11 @@ func VerifyStandardWebhook(secret, id, timestamp, signatureHeader string, body [
 		if !ok || version != "v1" {
 			continue // other schemes (v1a is asymmetric) are not ours to judge
 		}
-		got, err := base64.StdEncoding.DecodeString(sig)
+		// Strict: a lenient decoder ignores the unused bits of the last
+		// character, so "…1OH=" would pass for the signature "…1OE=".
+		// Harmless (the bytes are the same), but a signature has one
+		// spelling, and only that one is accepted.
+		got, err := base64.StdEncoding.Strict().DecodeString(sig)
 		if err != nil {
 			continue
 		}
