@@ -87,6 +87,119 @@ func TestAcknowledgedMeansFlushed(t *testing.T) {
 	}
 }
 
+// TestFlushesSpaced checks that a lone writer's flushes start at once,
+// and that once a commit has waited for a flush under way, the next flush
+// starts no sooner than the spacing after the last one and also covers the
+// commits written while it waits.
+func TestFlushesSpaced(t *testing.T) {
+	var mu sync.Mutex // guards syncs, clock and slept
+	syncs := 0
+	inSync, release := make(chan struct{}), make(chan struct{})
+	var hold bool // the next sync reports itself and waits for release
+	f := newWALFlusher(func() error {
+		mu.Lock()
+		syncs++
+		held := hold
+		hold = false
+		mu.Unlock()
+		if held {
+			inSync <- struct{}{}
+			<-release
+		}
+		return nil
+	})
+	clock := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	var slept []time.Duration
+	var duringSleep func()
+	f.now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return clock
+	}
+	f.sleep = func(d time.Duration) {
+		mu.Lock()
+		slept = append(slept, d)
+		clock = clock.Add(d)
+		during := duringSleep
+		mu.Unlock()
+		if during != nil {
+			during()
+		}
+	}
+	advance := func(d time.Duration) {
+		mu.Lock()
+		clock = clock.Add(d)
+		mu.Unlock()
+	}
+	check := func(what string, wantSyncs int, wantSlept ...time.Duration) {
+		t.Helper()
+		mu.Lock()
+		defer mu.Unlock()
+		if syncs != wantSyncs || fmt.Sprint(slept) != fmt.Sprint(wantSlept) {
+			t.Fatalf("%s: %d syncs, slept %v; want %d, slept %v", what, syncs, slept, wantSyncs, wantSlept)
+		}
+	}
+	flush := func(n uint64) error { return f.flush(n) }
+
+	// A lone writer, one commit after the other.
+	if err := flush(f.wrote()); err != nil {
+		t.Fatal(err)
+	}
+	advance(f.spacing / 4)
+	if err := flush(f.wrote()); err != nil {
+		t.Fatal(err)
+	}
+	check("a lone writer", 2)
+
+	// A commit that finds a flush under way.
+	advance(f.spacing / 4)
+	mu.Lock()
+	hold = true
+	mu.Unlock()
+	first := make(chan error, 1)
+	go func() { first <- flush(f.wrote()) }()
+	<-inSync
+	second := make(chan error, 1)
+	go func() { second <- flush(f.wrote()) }()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		f.mu.Lock()
+		waited := f.contended
+		f.mu.Unlock()
+		if waited {
+			break
+		}
+		if time.Now().After(deadline) {
+			close(release)
+			t.Fatal("a commit that found a flush under way was not noted as waiting for it")
+		}
+	}
+	var landed uint64
+	mu.Lock()
+	duringSleep = func() { landed = f.wrote() }
+	mu.Unlock()
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	check("a commit that waited for a flush under way", 4, f.spacing)
+	mu.Lock()
+	duringSleep = nil
+	mu.Unlock()
+	if err := flush(landed); err != nil {
+		t.Fatal(err)
+	}
+	check("the commit written during the wait", 4, f.spacing)
+
+	// The contention has passed: the next flush starts at once.
+	if err := flush(f.wrote()); err != nil {
+		t.Fatal(err)
+	}
+	check("a commit after the contention", 5, f.spacing)
+}
+
 // TestCallEventsPublishedBeforeFlush checks that screens get an event as
 // soon as it is committed, while the webhook's answer waits for the flush.
 func TestCallEventsPublishedBeforeFlush(t *testing.T) {
