@@ -251,7 +251,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 		if err != nil {
 			return nil, err
 		}
-		res.BareWebhooks = &bw
+		res.BareWebhooks = &bw.benchWebhookLoad
 	}
 
 	// 3 and 4. Look-ups against callcard, then the same against bare echo.
@@ -479,7 +479,7 @@ func (s *benchServer) close() {
 
 func runWebhooks(ctx context.Context, log benchLog, name string, cfg benchConfig, client, streamClient *http.Client, base, token string,
 	mix *callMix, trace *eventTrace, goroutines *benchGoroutines) (benchWebhooks, error) {
-	out := benchWebhooks{Rate: cfg.Rate, DurationS: cfg.DurationS, Subscribers: cfg.Subscribers, Workers: cfg.Workers}
+	out := benchWebhooks{benchWebhookLoad: benchWebhookLoad{Rate: cfg.Rate, DurationS: cfg.DurationS, Subscribers: cfg.Subscribers, Workers: cfg.Workers}}
 	wl := newWebhookLoad(client, base, token, mix, cfg.Rate, cfg.duration, cfg.Workers)
 
 	// Open the connections the workers will use, so the run measures

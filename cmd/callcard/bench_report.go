@@ -75,7 +75,9 @@ type benchImport struct {
 	CPUCores      float64 `json:"cpu_cores"` // CPU time the process got over wall time
 }
 
-type benchWebhooks struct {
+// benchWebhookLoad is how one webhook load went: sent, answered and
+// delivered to the screens. The bare echo's run has only this.
+type benchWebhookLoad struct {
 	Rate         int     `json:"rate"`
 	DurationS    float64 `json:"duration_s"`
 	Subscribers  int     `json:"subscribers"`
@@ -97,11 +99,17 @@ type benchWebhooks struct {
 	Reconnects int64          `json:"reconnects"`
 	Latency    latencySummary `json:"webhook_to_sse"`
 	Response   latencySummary `json:"webhook_response"`
+	FirstError string         `json:"first_error,omitempty"`
+}
+
+// benchWebhooks is callcard's webhook load, with what only callcard does:
+// recognising the callers and storing each event.
+type benchWebhooks struct {
+	benchWebhookLoad
 	// Recognised is, per kind of caller sent, how the server recognised
 	// them; Mismatched counts answers other than the kind's own outcome.
 	Recognised map[string]map[string]int64 `json:"recognised"`
 	Mismatched int64                       `json:"mismatched"`
-	FirstError string                      `json:"first_error,omitempty"`
 	// Stages is where the server's time went, from its own metrics.
 	Stages benchStages `json:"stages"`
 	// Anatomy takes each event's latency apart, stage by stage.
@@ -185,14 +193,14 @@ type benchResults struct {
 	Webhooks benchWebhooks `json:"webhooks"`
 	// BareWebhooks is the same webhook load against the bare echo, which
 	// hands each call straight to the streams: the floor of the path.
-	BareWebhooks *benchWebhooks  `json:"bare_webhooks,omitempty"`
-	Lookup       benchLookups    `json:"lookup"`
-	Card         benchCard       `json:"card"`
-	Memory       benchMemory     `json:"memory"`
-	Database     benchDatabase   `json:"database"`
-	Goroutines   benchGoroutines `json:"goroutines"`
-	Targets      []benchTarget   `json:"targets"`
-	Pass         bool            `json:"pass"`
+	BareWebhooks *benchWebhookLoad `json:"bare_webhooks,omitempty"`
+	Lookup       benchLookups      `json:"lookup"`
+	Card         benchCard         `json:"card"`
+	Memory       benchMemory       `json:"memory"`
+	Database     benchDatabase     `json:"database"`
+	Goroutines   benchGoroutines   `json:"goroutines"`
+	Targets      []benchTarget     `json:"targets"`
+	Pass         bool              `json:"pass"`
 }
 
 // ---- memory, database, machine ----

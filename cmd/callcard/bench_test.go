@@ -62,6 +62,22 @@ func TestBench(t *testing.T) {
 			t.Errorf("the JSON has no %q section", s)
 		}
 	}
+	// Bare echo recognises and stores nothing: its section says nothing of
+	// matches, stages or anatomy, rather than zeros that read as results.
+	var bare map[string]json.RawMessage
+	if err := json.Unmarshal(sections["bare_webhooks"], &bare); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"recognised", "mismatched", "stages", "anatomy"} {
+		if _, ok := bare[k]; ok {
+			t.Errorf("the bare_webhooks section has %q, which only callcard's run measures", k)
+		}
+	}
+	for _, k := range []string{"webhook_to_sse", "webhook_response", "events_lost", "cpu_cores"} {
+		if _, ok := bare[k]; !ok {
+			t.Errorf("the bare_webhooks section lacks %q", k)
+		}
+	}
 	var r benchResults
 	if err := json.Unmarshal(raw, &r); err != nil {
 		t.Fatal(err)
