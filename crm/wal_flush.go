@@ -12,13 +12,15 @@ import (
 // commits contend for them. Each flush costs about 0.1 ms of CPU in the
 // kernel on the development VM, and at 1,000 webhooks a second, with a
 // flush started as soon as the last one ended, nearly every commit had one
-// of its own (880 flushes a second). Starting the next flush no sooner than
-// 2 ms after the last one let each cover the commits of those 2 ms:
-// `callcard bench` at 1,000,000 contacts used 0.73–0.92 cores for the
-// webhooks against 0.98–1.20 in alternating runs. The price is up to 2 ms
-// more before a webhook's 2xx under such load (response p50 3.1 ms against
-// 1.3–2.5 ms); screens are not kept waiting, as they get each event when it
-// is committed.
+// of its own (about 900 flushes a second). With the next flush starting no
+// sooner than 2 ms after the last one, each covers the commits of those
+// 2 ms: 4,063–4,366 flushes in 10 s of webhooks against 7,544–9,510. A
+// scratch build that spaced every flush used 0.73–0.92 cores for the
+// webhooks against 0.98–1.20; this one's saving is within the VM's noise
+// (docs/performance.md). The price is up to 2 ms more before a webhook's
+// 2xx under such load (response p50 about 3.2 ms against 1.3–2.9 ms);
+// screens are not kept waiting, as they get each event when it is
+// committed.
 //
 // Flushes are spaced only after a commit had to wait for a flush already
 // under way: a lone writer, which waits for each flush before it commits
