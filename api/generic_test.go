@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -299,6 +300,14 @@ func TestHealthAndMetrics(t *testing.T) {
 	for _, w := range missing {
 		t.Errorf("metrics lack %q", w)
 	}
+	// Flushes to disk: the token, the webhook and whatever was audited were
+	// flushed, and the series reads the store's own count.
+	var flushes uint64
+	if _, err := fmt.Sscanf(metricLine(string(body), "callcard_disk_flushes_total"), "callcard_disk_flushes_total %d", &flushes); err != nil {
+		t.Errorf("metrics lack callcard_disk_flushes_total: %v", err)
+	} else if now := ts.store.DiskFlushes(); flushes < 2 || flushes > now {
+		t.Errorf("callcard_disk_flushes_total %d; want at least 2 (the token and the webhook), at most the store's %d", flushes, now)
+	}
 	cancel()
 	waitSubscribers(t, ts, 0)
 	resp, body = ts.do(t, http.MethodGet, "/metrics", "", nil, nil)
@@ -318,4 +327,14 @@ func waitSubscribers(t testing.TB, ts *testServer, n int) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	t.Fatalf("%d subscribers, want %d", ts.hub.Count(), n)
+}
+
+// metricLine is the line of body that begins with name and a space, or "".
+func metricLine(body, name string) string {
+	for _, l := range strings.Split(body, "\n") {
+		if strings.HasPrefix(l, name+" ") {
+			return l
+		}
+	}
+	return ""
 }

@@ -93,6 +93,18 @@ func (m *Metrics) ObserveCallEvent(t crm.CallEventTimes) {
 	m.CallEventGroup.Observe(float64(t.Group))
 }
 
+// watchFlushes exposes the register's flushes to disk as
+// callcard_disk_flushes_total. Each covers every commit written before it
+// began, so webhooks over flushes says how well flushes are shared. A
+// second server on the same Metrics leaves the first one's series.
+func (m *Metrics) watchFlushes(count func() uint64) {
+	flushes := prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "callcard_disk_flushes_total",
+		Help: "Flushes of the register's write-ahead log to disk; each covers every commit written before it began.",
+	}, func() float64 { return float64(count()) })
+	_ = m.Registry.Register(flushes) // only fails as already registered
+}
+
 // Handler serves the registry in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})

@@ -26,6 +26,7 @@ type Register interface {
 	LastLiveEventID(ctx context.Context) (int64, error)
 	AuthenticateToken(ctx context.Context, secret string) (crm.APIToken, error)
 	Audit(ctx context.Context, e crm.AuditEntry) error
+	DiskFlushes() uint64
 }
 
 // Principal is who is calling: a telephone system with a token, or a signed
@@ -85,6 +86,7 @@ func New(e *echo.Echo, cfg Config) *Server {
 		cfg.Heartbeat = 15 * time.Second
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now}
+	cfg.Metrics.watchFlushes(cfg.Register.DiskFlushes)
 	e.GET("/healthz", s.health)
 	e.HEAD("/healthz", s.health)
 

@@ -61,6 +61,7 @@ type walFlusher struct {
 	changed  sync.Cond
 	written  uint64 // commits written to the WAL so far
 	flushed  uint64 // every commit up to this one is on disk
+	done     uint64 // flushes completed
 	flushing bool
 	started  time.Time // when the last flush started
 	// contended is set when a commit finds a flush under way, and
@@ -121,10 +122,18 @@ func (f *walFlusher) flush(n uint64) error {
 			f.err = fmt.Errorf("flushing the write-ahead log to disk: %w", err)
 		} else {
 			f.flushed = max(f.flushed, upTo)
+			f.done++
 		}
 		f.changed.Broadcast()
 	}
 	return f.err
+}
+
+// completed is how many flushes have completed.
+func (f *walFlusher) completed() uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.done
 }
 
 // failed is the error of a failed flush, nil while none has failed.

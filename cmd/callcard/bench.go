@@ -233,7 +233,9 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 
 	stop = prof.start("webhooks")
 	clock = startClock()
+	flushes := store.DiskFlushes()
 	res.Webhooks, err = runWebhooks(ctx, log, "webhooks", cfg, client, streamClient, srv.base, token, mix, trace, &res.Goroutines)
+	flushes = store.DiskFlushes() - flushes
 	res.Webhooks.CPUCores = clock.cores()
 	stop()
 	if err != nil {
@@ -241,6 +243,10 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	}
 	if res.Webhooks.Stages, err = readStages(metrics); err != nil {
 		return nil, err
+	}
+	res.Webhooks.Stages.DiskFlushes = flushes
+	if flushes > 0 {
+		res.Webhooks.Stages.EventsPerFlush = float64(res.Webhooks.Stages.Flush.Count) / float64(flushes)
 	}
 	if cfg.BareWebhooks {
 		stop = prof.start("bare-webhooks")

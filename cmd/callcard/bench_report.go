@@ -445,9 +445,10 @@ func printBench(w io.Writer, r *benchResults) {
 	fmt.Fprintf(tw, "  recognised\t%s; %s not as expected\n", recognisedLine(wh.Recognised), thousands(wh.Mismatched))
 	st := wh.Stages
 	fmt.Fprintf(tw, "  server stages\trecognise p50 %.2f ms, p99 %.2f ms; wait for the writer p50 %.2f, p99 %.2f; commit p50 %.2f, p99 %.2f; "+
-		"flush p50 %.2f, p99 %.2f; commit to each screen p50 %.2f, p99 %.2f; %.1f events a commit (from /metrics, ±25%%)\n",
+		"flush p50 %.2f, p99 %.2f; commit to each screen p50 %.2f, p99 %.2f; %.1f events a commit (from /metrics, ±25%%); "+
+		"%s flushes to disk, %.1f events a flush\n",
 		st.Recognise.P50Ms, st.Recognise.P99Ms, st.Wait.P50Ms, st.Wait.P99Ms, st.Commit.P50Ms, st.Commit.P99Ms,
-		st.Flush.P50Ms, st.Flush.P99Ms, st.Delivery.P50Ms, st.Delivery.P99Ms, st.GroupMean)
+		st.Flush.P50Ms, st.Flush.P99Ms, st.Delivery.P50Ms, st.Delivery.P99Ms, st.GroupMean, thousands(int64(st.DiskFlushes)), st.EventsPerFlush)
 	if bw := r.BareWebhooks; bw != nil {
 		fmt.Fprintf(tw, "  bare echo\twebhook → SSE %s over %s deliveries, %s lost; response p99 %.2f ms; %s errors; CPU %.2f cores: "+
 			"callcard's p99 is %.2f ms more\n", latencyLine(bw.Latency), thousands(bw.Delivered), thousands(bw.Lost),

@@ -24,6 +24,11 @@ type benchStages struct {
 	Delivery stageQuantiles `json:"delivery"`
 	// GroupMean is the mean number of events per commit, seen from each event.
 	GroupMean float64 `json:"group_mean"`
+	// DiskFlushes is how many times the store flushed its WAL to disk during
+	// the webhooks (crm.Store.DiskFlushes), and EventsPerFlush the events
+	// stored meanwhile over that: how well the flushes were shared.
+	DiskFlushes    uint64  `json:"disk_flushes"`
+	EventsPerFlush float64 `json:"events_per_flush"`
 }
 
 type stageQuantiles struct {

@@ -118,6 +118,11 @@ func TestBench(t *testing.T) {
 		st.Commit.P50Ms <= 0 || st.Commit.P99Ms < st.Commit.P50Ms || st.Delivery.P99Ms < st.Delivery.P50Ms {
 		t.Errorf("server stages %+v for %d events stored, %d deliveries", st, wh.OK, wh.Delivered)
 	}
+	// Every event was flushed to disk, and no flush happened without a new
+	// event to cover: only events were written during the webhooks.
+	if st.DiskFlushes == 0 || int64(st.DiskFlushes) > wh.OK || st.EventsPerFlush < 1 {
+		t.Errorf("%d flushes to disk (%.2f events a flush) for %d events stored", st.DiskFlushes, st.EventsPerFlush, wh.OK)
+	}
 	if !strings.Contains(stdout.String(), "server stages") {
 		t.Errorf("the report lacks the server stages:\n%s", stdout.String())
 	}
