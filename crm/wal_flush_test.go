@@ -139,14 +139,12 @@ func TestFlushesSpaced(t *testing.T) {
 			t.Fatalf("%s: %d syncs, slept %v; want %d, slept %v", what, syncs, slept, wantSyncs, wantSlept)
 		}
 	}
-	flush := func(n uint64) error { return f.flush(n) }
-
 	// A lone writer, one commit after the other.
-	if err := flush(f.wrote()); err != nil {
+	if err := f.flush(f.wrote()); err != nil {
 		t.Fatal(err)
 	}
 	advance(f.spacing / 4)
-	if err := flush(f.wrote()); err != nil {
+	if err := f.flush(f.wrote()); err != nil {
 		t.Fatal(err)
 	}
 	check("a lone writer", 2)
@@ -157,10 +155,10 @@ func TestFlushesSpaced(t *testing.T) {
 	hold = true
 	mu.Unlock()
 	first := make(chan error, 1)
-	go func() { first <- flush(f.wrote()) }()
+	go func() { first <- f.flush(f.wrote()) }()
 	<-inSync
 	second := make(chan error, 1)
-	go func() { second <- flush(f.wrote()) }()
+	go func() { second <- f.flush(f.wrote()) }()
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
 		f.mu.Lock()
 		waited := f.contended
@@ -188,13 +186,13 @@ func TestFlushesSpaced(t *testing.T) {
 	mu.Lock()
 	duringSleep = nil
 	mu.Unlock()
-	if err := flush(landed); err != nil {
+	if err := f.flush(landed); err != nil {
 		t.Fatal(err)
 	}
 	check("the commit written during the wait", 4, f.spacing)
 
 	// The contention has passed: the next flush starts at once.
-	if err := flush(f.wrote()); err != nil {
+	if err := f.flush(f.wrote()); err != nil {
 		t.Fatal(err)
 	}
 	check("a commit after the contention", 5, f.spacing)
