@@ -363,3 +363,53 @@ func TestAcknowledgedSurvivesACrash(t *testing.T) {
 		}
 	}
 }
+
+// TestWALFileFollowsTheFile flushes a WAL file that is missing, then
+// present, then deleted and made again, as SQLite does when the last
+// connection closes and a new one opens: each flush is of the file at the
+// path at that moment, on a flush thread of its own.
+func TestWALFileFollowsTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db-wal")
+	w := &walFile{path: path}
+	defer w.close()
+	if err := w.sync(); err != nil {
+		t.Fatalf("flush with no WAL file: %v", err)
+	}
+	if err := os.WriteFile(path, []byte("frames"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.sync(); err != nil {
+		t.Fatalf("flush of the WAL file: %v", err)
+	}
+	first, firstThread := w.f, w.thread
+	if first == nil || firstThread == nil {
+		t.Fatal("the WAL file is not held after a flush")
+	}
+	if err := w.sync(); err != nil {
+		t.Fatal(err)
+	}
+	if w.f != first || w.thread != firstThread {
+		t.Fatal("the same WAL file was opened again")
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("new frames"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.sync(); err != nil {
+		t.Fatalf("flush of the new WAL file: %v", err)
+	}
+	if w.f == first || w.thread == firstThread {
+		t.Fatal("the flush went to the deleted WAL file")
+	}
+	if err := firstThread.Sync(); err == nil {
+		t.Error("the deleted file's flush thread still runs")
+	}
+	if err := w.close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if err := w.close(); err != nil {
+		t.Fatalf("second close: %v", err)
+	}
+}
