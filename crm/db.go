@@ -16,6 +16,7 @@ import (
 
 	"github.com/mattn/go-sqlite3"
 
+	"github.com/callcard/callcard/crm/internal/checkpointthread"
 	"github.com/callcard/callcard/crm/internal/sqlitemem"
 	"github.com/callcard/callcard/crm/internal/sqlitestable"
 	"github.com/callcard/callcard/crm/internal/walbatch"
@@ -68,7 +69,7 @@ type Store struct {
 	// callEvents groups concurrent webhook events into shared commits.
 	callEvents callEventCommitter
 	// checkpoints copies the WAL into the database off the commit path.
-	checkpoints *checkpointer
+	checkpoints *checkpointthread.Thread
 	// tokens remembers recently accepted API tokens.
 	tokens tokenCache
 	// catalogue keeps the service catalogue the hints are ranked against.
@@ -180,9 +181,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	read.SetMaxIdleConns(readConns)
 	read.SetConnMaxLifetime(0)
 	s.read = newPool(read)
-	ckpt := sql.OpenDB(connector{driver: &sqlite3.SQLiteDriver{}, dsn: base})
-	ckpt.SetMaxOpenConns(1)
-	s.checkpoints = startCheckpointer(ckpt)
+	if s.checkpoints, err = startCheckpoints(cfg.Path); err != nil {
+		s.Close()
+		return nil, internal(err, "opening database")
+	}
 	return s, nil
 }
 
@@ -205,7 +207,7 @@ func escapePath(p string) string {
 func (s *Store) Close() error {
 	var errs []error
 	if s.checkpoints != nil {
-		errs = append(errs, s.checkpoints.close())
+		errs = append(errs, s.checkpoints.Close())
 	}
 	if s.read != nil {
 		errs = append(errs, s.read.Close())

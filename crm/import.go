@@ -385,7 +385,7 @@ func (s *Store) newRowWriter(ctx context.Context, opt ImportOptions, rep *Import
 	}
 	// The writer pool is one connection, so these reach the connection the
 	// import's transactions run on. The checkpointer pauses meanwhile.
-	s.checkpoints.bulk.Add(1)
+	s.checkpoints.Pause()
 	w.bulk = true
 	for _, p := range importPragmas {
 		var old string
@@ -695,7 +695,7 @@ func (w *rowWriter) close() {
 		w.s.write.ExecContext(w.wctx, "PRAGMA wal_checkpoint(PASSIVE)")
 	}
 	if w.bulk {
-		w.s.checkpoints.bulk.Add(-1)
+		w.s.checkpoints.Resume()
 		w.bulk = false
 	}
 }
