@@ -9,28 +9,24 @@ package checkpointthread
 import "C"
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"sync"
-	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/callcard/callcard/crm/internal/threadlink"
 )
 
 // Thread checkpoints one database on a thread of its own. Its methods may
 // be called from several goroutines.
 type Thread struct {
-	c *C.checkpointthread
-
 	mu     sync.Mutex
+	c      *C.checkpointthread
 	pauses int
+	// link is closed to stop the thread.
+	link *threadlink.Link
 	// runs and failed are the counts once the thread has stopped.
 	runs, failed int64
-	// stop is the pipe whose closing stops the thread (nil once closed);
-	// done reaches end of file once the thread has stopped.
-	stop, done *os.File
 }
 
 // Start opens the database at path with a connection of its own and
@@ -42,51 +38,19 @@ func Start(path string, every time.Duration) (*Thread, error) {
 	if ms < 1 || ms > 1<<30 {
 		return nil, fmt.Errorf("checkpoints every %v: the interval must be 1 ms or more", every)
 	}
-	stop, err := pipe()
+	link, err := threadlink.New("checkpoints of " + path)
 	if err != nil {
-		return nil, fmt.Errorf("starting the checkpoint thread: %w", err)
-	}
-	done, err := pipe()
-	if err != nil {
-		closeAll(stop[0], stop[1])
-		return nil, fmt.Errorf("starting the checkpoint thread: %w", err)
-	}
-	if err := syscall.SetNonblock(done[0], true); err != nil {
-		closeAll(stop[0], stop[1], done[0], done[1])
-		return nil, fmt.Errorf("starting the checkpoint thread: %w", err)
+		return nil, fmt.Errorf("starting the checkpoint thread for %s: %w", path, err)
 	}
 	cpath := C.CString(path)
 	defer C.free(unsafe.Pointer(cpath))
 	var msg [256]C.char
 	var c *C.checkpointthread
-	if rc := C.checkpointthread_start(cpath, C.int(ms), C.int(stop[0]), C.int(done[1]), &c, &msg[0], C.int(len(msg))); rc != 0 {
-		closeAll(stop[0], stop[1], done[0], done[1])
+	if rc := C.checkpointthread_start(cpath, C.int(ms), C.int(link.ThreadIn), C.int(link.ThreadOut), &c, &msg[0], C.int(len(msg))); rc != 0 {
+		link.Abandon()
 		return nil, fmt.Errorf("starting the checkpoint thread for %s: %s", path, C.GoString(&msg[0]))
 	}
-	return &Thread{
-		c:    c,
-		stop: os.NewFile(uintptr(stop[1]), "checkpoint thread stop"),
-		done: os.NewFile(uintptr(done[0]), "checkpoint thread done"),
-	}, nil
-}
-
-// pipe makes a pipe whose ends are not inherited by child processes.
-func pipe() ([2]int, error) {
-	var p [2]int
-	syscall.ForkLock.RLock()
-	defer syscall.ForkLock.RUnlock()
-	if err := syscall.Pipe(p[:]); err != nil {
-		return p, err
-	}
-	syscall.CloseOnExec(p[0])
-	syscall.CloseOnExec(p[1])
-	return p, nil
-}
-
-func closeAll(fds ...int) {
-	for _, fd := range fds {
-		syscall.Close(fd)
-	}
+	return &Thread{c: c, link: link}, nil
 }
 
 // Pause stops the checkpoints until as many Resumes as Pauses: a bulk
@@ -95,7 +59,7 @@ func (t *Thread) Pause() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.pauses++
-	if t.stop != nil {
+	if !t.link.Stopped() {
 		C.checkpointthread_pause(t.c, 1)
 	}
 }
@@ -105,7 +69,7 @@ func (t *Thread) Resume() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.pauses--
-	if t.pauses == 0 && t.stop != nil {
+	if t.pauses == 0 && !t.link.Stopped() {
 		C.checkpointthread_pause(t.c, 0)
 	}
 }
@@ -115,9 +79,13 @@ func (t *Thread) Resume() {
 func (t *Thread) Passes() (runs, failed int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.c == nil {
+	if t.link.Stopped() {
 		return t.runs, t.failed
 	}
+	return t.passesLocked()
+}
+
+func (t *Thread) passesLocked() (runs, failed int64) {
 	var r, f C.longlong
 	C.checkpointthread_passes(t.c, &r, &f)
 	return int64(r), int64(f)
@@ -128,16 +96,12 @@ func (t *Thread) Passes() (runs, failed int64) {
 func (t *Thread) Close() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.stop == nil {
+	if t.link.Stopped() {
 		return nil
 	}
-	err := t.stop.Close()
-	t.stop = nil
-	_, waitErr := io.Copy(io.Discard, t.done)
-	var r, f C.longlong
-	C.checkpointthread_passes(t.c, &r, &f)
-	t.runs, t.failed = int64(r), int64(f)
+	err := t.link.Stop()
+	t.runs, t.failed = t.passesLocked()
 	C.checkpointthread_free(t.c)
 	t.c = nil
-	return errors.Join(err, waitErr, t.done.Close())
+	return err
 }
