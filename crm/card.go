@@ -105,7 +105,7 @@ func (s *Store) CardForCall(ctx context.Context, call Call) (Card, error) {
 	if card.OpenRequests, err = s.OpenRequests(ctx, org.ID); err != nil {
 		return Card{}, err
 	}
-	if card.Hints, err = s.Hints(ctx, org.ID, DefaultHintLimit); err != nil {
+	if card.Hints, err = s.rankedHints(ctx, org.ID, cardHintFacts(s.now(), org, subs), DefaultHintLimit); err != nil {
 		return Card{}, err
 	}
 	return card, nil

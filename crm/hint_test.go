@@ -2,6 +2,7 @@ package crm_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -339,5 +340,51 @@ func TestHintsFollowCatalogueChanges(t *testing.T) {
 	rename(other, "Said by another process.")
 	if got := first().Pitch; got != "Said by another process." {
 		t.Errorf("after a change by another store the pitch is %q", got)
+	}
+}
+
+// TestCardHintsAreTheOrganisationsHints: a card ranks its hints from the
+// organisation and subscriptions it has read already; they must be the
+// hints Hints reads for itself. The cases are the ones where what a card
+// reads differs from what Hints reads: a cancelled subscription (the card
+// lists every subscription, Hints reads the active ones), a prospect with
+// a stray subscription (which must not make complements speak for it),
+// and a former client.
+func TestCardHintsAreTheOrganisationsHints(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	w := newHintWorld(t, s)
+	cancelledConnectivity := crm.SubscriptionInput{ServiceCode: "connectivity", AnnualValue: 1200_00, Status: crm.SubscriptionCancelled}
+	for i, c := range []struct {
+		name   string
+		status crm.OrgStatus
+		subs   []crm.SubscriptionInput
+		note   string
+	}{
+		// Held, internet would bring telephony in on its complement.
+		{"Hosting, internet cancelled", crm.StatusActive, []crm.SubscriptionInput{hosting(200), cancelledConnectivity},
+			"Asked whether we can restore a deleted file."},
+		// Held, hosting would not be hinted although they asked about it.
+		{"Prospect with a stray subscription", crm.StatusProspect, []crm.SubscriptionInput{hosting(0)},
+			"Asked who could run their server."},
+		{"Former client", crm.StatusFormer, []crm.SubscriptionInput{hosting(0)}, "Asked about a server."},
+	} {
+		o := w.org(t, c.name, c.status, c.subs...)
+		number := fmt.Sprintf("+31 20 555 %04d", i)
+		must(s.UpdateOrganisation(ctx, o.ID, crm.OrganisationInput{Name: o.Name, Status: o.Status, ClientSince: o.ClientSince,
+			AnnualValue: o.AnnualValue, AccountManagerID: o.AccountManagerID, Numbers: []crm.NumberInput{{Raw: number}}}))
+		w.event(t, o, crm.KindNote, 3, "", "", c.note)
+		call := must(s.RecordCallEvent(ctx, crm.CallEventInput{ExternalID: fmt.Sprintf("hints-%d", i), Event: crm.EventRinging, From: number})).Call
+		card := must(s.CardForCall(ctx, call))
+		if org := card.Recognition.CommonOrganisation(); org == nil || org.ID != o.ID {
+			t.Fatalf("%s: the call from %s is not recognised as the organisation: %+v", c.name, number, card.Recognition)
+		}
+		want := must(s.Hints(ctx, o.ID, crm.DefaultHintLimit))
+		if !reflect.DeepEqual(card.Hints, want) {
+			t.Errorf("%s: the card's hints %v, Hints %v", c.name, hintCodes(card.Hints), hintCodes(want))
+		}
+		if c.status != crm.StatusFormer && len(want) == 0 {
+			t.Errorf("%s: no hints to compare", c.name)
+		}
 	}
 }
