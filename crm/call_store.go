@@ -46,6 +46,7 @@ type parsedParties struct {
 }
 
 func (s *Store) parseParties(ctx context.Context, in CallEventInput) (parsedParties, error) {
+	ctx = shortRead(ctx)
 	var p parsedParties
 	var err error
 	if strings.TrimSpace(in.From) != "" || in.Event == EventRinging {
@@ -428,6 +429,7 @@ func (s *Store) LastLiveEventID(ctx context.Context) (int64, error) {
 // CallByRef finds a call by the telephone system's call id (the newest if
 // several sources used the same id) or else by callcard's own numeric id.
 func (s *Store) CallByRef(ctx context.Context, ref string) (Call, error) {
+	ctx = shortRead(ctx)
 	ref = strings.TrimSpace(ref)
 	c, err := scanCall(s.read.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE external_id = ? ORDER BY id DESC LIMIT 1`, ref))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -54,8 +54,10 @@ func (s *Store) Card(ctx context.Context, ref string) (Card, error) {
 // read one statement at a time, not in one read transaction: measured on
 // the demo register, a transaction made a card 10% slower (database/sql
 // rebinds every cached statement to it), and a part read a moment later
-// than another is as current as a screen needs.
+// than another is as current as a screen needs. A card is assembled to
+// the end once begun, even if ctx is cancelled meanwhile (shortRead).
 func (s *Store) CardForCall(ctx context.Context, call Call) (Card, error) {
+	ctx = shortRead(ctx)
 	card := Card{Call: call, Hints: []Hint{}}
 	from := call.From.Raw
 	if from == "" {

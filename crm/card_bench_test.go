@@ -9,7 +9,8 @@ import (
 )
 
 // BenchmarkCard measures assembling the caller card of a ringing call on
-// the demo register, over calls from every kind of caller in it:
+// the demo register, over calls from every kind of caller in it, under a
+// context that can be cancelled, as a request's can:
 //
 //	go test -run '^$' -bench Card -benchmem ./crm
 func BenchmarkCard(b *testing.B) {
@@ -35,7 +36,7 @@ func BenchmarkCard(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, err := s.CardForCall(ctx, calls[i%len(calls)]); err != nil {
+		if _, err := s.CardForCall(b.Context(), calls[i%len(calls)]); err != nil {
 			b.Fatal(err)
 		}
 		i++

@@ -2,6 +2,7 @@ package crm_test
 
 import (
 	"context"
+	"reflect"
 	"strconv"
 	"testing"
 
@@ -49,5 +50,50 @@ func TestCardHistory(t *testing.T) {
 	second := must(s.CardForCall(ctx, ring("h-2")))
 	if !entry(second.History, crm.KindCall, first) {
 		t.Error("the next call's card does not list the first call")
+	}
+}
+
+// TestShortReadsUnderACancelledContext: a recognition, a ringing call or a
+// card asked for by a request that has just gone is read to the end
+// (shortRead), the same as under a live context, not cut off by a context
+// error half-way.
+func TestShortReadsUnderACancelledContext(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	sum := must(s.LoadDemo(ctx, crm.DemoOptions{}))
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+
+	// First under the cancelled context, so that the recognition is not
+	// answered from the recognition cache but read.
+	org := must(s.Organisation(ctx, sum.Story.OrganisationID))
+	if len(org.Numbers) == 0 {
+		t.Fatal("the demo story's organisation has no number to recognise")
+	}
+	r, err := s.Recognise(gone, org.Numbers[0].E164)
+	if err != nil {
+		t.Fatalf("recognising under a cancelled context: %v", err)
+	}
+	if o := r.CommonOrganisation(); o == nil || o.ID != org.ID {
+		t.Fatalf("recognised %+v under a cancelled context, want %s", r, org.Name)
+	}
+
+	// The caller is not recognised yet, and the call was forwarded by an
+	// employee: the webhook reads both.
+	if _, err := s.RecordCallEvent(gone, crm.CallEventInput{ExternalID: "gone-1", Event: crm.EventRinging, From: sum.Story.ContactNumber,
+		ForwardedFrom: "06 2345 6789"}); err != nil {
+		t.Fatalf("ringing call under a cancelled context: %v", err)
+	}
+	got, err := s.Card(gone, "gone-1")
+	if err != nil {
+		t.Fatalf("card under a cancelled context: %v", err)
+	}
+	want := must(s.Card(ctx, "gone-1"))
+	if len(want.Services) == 0 || len(want.History) == 0 || len(want.Hints) == 0 {
+		t.Fatalf("the demo story's card has %d services, %d history entries and %d hints: too thin to compare",
+			len(want.Services), len(want.History), len(want.Hints))
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the card under a cancelled context differs:\n got %+v\nwant %+v", got, want)
 	}
 }

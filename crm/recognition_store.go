@@ -64,7 +64,7 @@ func (s *Store) RecogniseNumber(ctx context.Context, num phone.Number) (Recognit
 		return r, nil
 	}
 	gen := s.recognitions.generation()
-	r, err := s.recognise(ctx, num)
+	r, err := s.recognise(shortRead(ctx), num)
 	if err != nil {
 		return Recognition{}, err
 	}
