@@ -12,6 +12,12 @@ import "context"
 // (BenchmarkCard, docs/performance.md "A goroutine per query"), and its
 // p99 in `callcard bench` moved with it. A read this short is over before
 // a cancellation could stop it, so nothing is lost by not watching.
+//
+// A context that cannot be cancelled is returned as it is: a short read
+// inside another (a card's recognition) does not wrap it again.
 func shortRead(ctx context.Context) context.Context {
+	if ctx.Done() == nil {
+		return ctx
+	}
 	return context.WithoutCancel(ctx)
 }
