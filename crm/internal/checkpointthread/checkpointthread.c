@@ -27,7 +27,10 @@ extern int sqlite3_exec(sqlite3 *, const char *sql, int (*callback)(void *, int,
 struct checkpointthread {
 	sqlite3 *db;
 	int interval_ms, stop, done;
-	int paused;               /* __atomic */
+	/* pass is held for the length of a checkpoint and taken to change
+	 * paused, so that pausing waits for a checkpoint under way. */
+	pthread_mutex_t pass;
+	int paused;               /* under pass */
 	long long runs, failed;   /* __atomic */
 };
 
@@ -38,11 +41,14 @@ static void *run(void *arg) {
 		int n = poll(&p, 1, t->interval_ms);
 		if (n < 0 && errno == EINTR) continue;
 		if (n != 0) break; /* stop closed, or poll failed: stop */
-		if (__atomic_load_n(&t->paused, __ATOMIC_RELAXED)) continue;
-		int log = 0, copied = 0;
-		int rc = sqlite3_wal_checkpoint_v2(t->db, "main", CKPT_SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-		__atomic_add_fetch(&t->runs, 1, __ATOMIC_RELAXED);
-		if (rc != CKPT_SQLITE_OK) __atomic_add_fetch(&t->failed, 1, __ATOMIC_RELAXED);
+		pthread_mutex_lock(&t->pass);
+		if (!t->paused) {
+			int log = 0, copied = 0;
+			int rc = sqlite3_wal_checkpoint_v2(t->db, "main", CKPT_SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+			__atomic_add_fetch(&t->runs, 1, __ATOMIC_RELAXED);
+			if (rc != CKPT_SQLITE_OK) __atomic_add_fetch(&t->failed, 1, __ATOMIC_RELAXED);
+		}
+		pthread_mutex_unlock(&t->pass);
 	}
 	sqlite3_close_v2(t->db);
 	close(t->stop);
@@ -70,6 +76,7 @@ int checkpointthread_start(const char *path, int interval_ms, int stop, int done
 		free(t);
 		return rc;
 	}
+	pthread_mutex_init(&t->pass, NULL);
 	t->interval_ms = interval_ms;
 	t->stop = stop;
 	t->done = done;
@@ -82,6 +89,7 @@ int checkpointthread_start(const char *path, int interval_ms, int stop, int done
 	if (rc != 0) {
 		snprintf(err, (size_t)err_len, "%s", strerror(rc));
 		sqlite3_close_v2(t->db);
+		pthread_mutex_destroy(&t->pass);
 		free(t);
 		return rc;
 	}
@@ -90,7 +98,9 @@ int checkpointthread_start(const char *path, int interval_ms, int stop, int done
 }
 
 void checkpointthread_pause(checkpointthread *t, int paused) {
-	__atomic_store_n(&t->paused, paused, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&t->pass);
+	t->paused = paused;
+	pthread_mutex_unlock(&t->pass);
 }
 
 void checkpointthread_passes(checkpointthread *t, long long *runs, long long *failed) {
@@ -98,4 +108,7 @@ void checkpointthread_passes(checkpointthread *t, long long *runs, long long *fa
 	*failed = __atomic_load_n(&t->failed, __ATOMIC_RELAXED);
 }
 
-void checkpointthread_free(checkpointthread *t) { free(t); }
+void checkpointthread_free(checkpointthread *t) {
+	pthread_mutex_destroy(&t->pass);
+	free(t);
+}

@@ -54,7 +54,8 @@ func Start(path string, every time.Duration) (*Thread, error) {
 }
 
 // Pause stops the checkpoints until as many Resumes as Pauses: a bulk
-// import checkpoints on its own connection, in larger steps.
+// import checkpoints on its own connection, in larger steps. It waits for
+// a checkpoint under way to end.
 func (t *Thread) Pause() {
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -20,7 +20,9 @@ typedef struct checkpointthread checkpointthread;
 int checkpointthread_start(const char *path, int interval_ms, int stop, int done,
                            checkpointthread **out, char *err, int err_len);
 
-/* checkpointthread_pause pauses (paused != 0) or resumes the checkpoints. */
+/* checkpointthread_pause pauses (paused != 0) or resumes the checkpoints.
+ * Pausing waits for a checkpoint under way to end: once it returns, none
+ * runs until they are resumed. */
 void checkpointthread_pause(checkpointthread *t, int paused);
 
 /* checkpointthread_passes reports how many checkpoints have run, and how
