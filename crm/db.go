@@ -300,6 +300,17 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return internal(fmt.Errorf("%s: %w", name, err), "applying migration")
 	}
+	// A migration that edits sqlite_schema in place (0008) leaves the schema
+	// version where it was, and a connection that read the schema before
+	// would not read it again. Moving the version on, as SQLite's procedure
+	// for such edits asks, is harmless after any other migration.
+	var version int64
+	if err := tx.QueryRowContext(ctx, `PRAGMA schema_version`).Scan(&version); err != nil {
+		return internal(err, "reading schema version")
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA schema_version = %d", version+1)); err != nil {
+		return internal(err, "moving schema version on")
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
 		name, s.now().UnixMilli()); err != nil {
 		return internal(err, "recording migration")
