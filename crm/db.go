@@ -83,6 +83,9 @@ type Store struct {
 	wal     *walFile
 	// observeCallEvent is Config.ObserveCallEvent.
 	observeCallEvent func(CallEventTimes)
+	// importOrgs is how many organisations a contacts import remembers
+	// in each generation of its cache: importOrgCacheSize; tests lower it.
+	importOrgs int
 }
 
 // Open opens (creating if needed) the register at cfg.Path and applies any
@@ -160,7 +163,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, internal(fmt.Errorf("open %s: %w", cfg.Path, err), "opening database")
 	}
 	s := &Store{write: newPool(write), phone: cfg.Phone, now: now, recognitions: newRecognitionCache(cfg.RecognitionCache), words: wordingIn(lang),
-		wal: &walFile{path: cfg.Path + "-wal"}, observeCallEvent: cfg.ObserveCallEvent}
+		wal: &walFile{path: cfg.Path + "-wal"}, observeCallEvent: cfg.ObserveCallEvent, importOrgs: importOrgCacheSize}
 	s.flusher = newWALFlusher(nil)
 	if sync == "FULL" {
 		s.flusher = newWALFlusher(s.wal.sync)

@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -190,7 +192,27 @@ type orgState struct {
 	since  string
 	value  Money
 	amID   int64
-	subs   []subDone // subscriptions written by this import
+	subs   []subDone // subscriptions active and needing no write, as read or written
+}
+
+// organisationOver returns o with what the row gives of its organisation:
+// the name as written, and each value the row fills in. What the row
+// leaves empty keeps o's value.
+func (r *contactRow) organisationOver(o orgState) orgState {
+	o.name = r.orgName
+	if r.status != "" {
+		o.status = r.status
+	}
+	if r.since != "" {
+		o.since = r.since
+	}
+	if r.hasVal {
+		o.value = r.value
+	}
+	if r.amID != 0 {
+		o.amID = r.amID
+	}
+	return o
 }
 
 type subDone struct {
@@ -224,7 +246,9 @@ var contactImportSQL = []string{
 	csOrgInsert: `INSERT INTO organisations
 		(name, name_key, status, client_since, annual_value_cents, account_manager_id, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name_key) DO NOTHING`,
-	csOrgSelect: `SELECT id, name, status, coalesce(client_since, ''), annual_value_cents, coalesce(account_manager_id, 0)
+	csOrgSelect: `SELECT id, name, status, coalesce(client_since, ''), annual_value_cents, coalesce(account_manager_id, 0),
+		(SELECT group_concat(service_id || ' ' || coalesce(since, ''), ',') FROM subscriptions
+			WHERE organisation_id = organisations.id AND status = 'active')
 		FROM organisations WHERE name_key = ?`,
 	csOrgUpdate: `UPDATE organisations SET name = ?, status = ?, client_since = ?, annual_value_cents = ?,
 		account_manager_id = ?, updated_at = ? WHERE id = ?`,
@@ -273,15 +297,11 @@ func (s *Store) ImportContacts(ctx context.Context, r io.Reader, opt ImportOptio
 	if err := s.loadReferences(ctx, rules); err != nil {
 		return rep, importFailed("contacts", err)
 	}
-	orgs, err := s.loadOrganisations(ctx)
-	if err != nil {
-		return rep, importFailed("contacts", err)
-	}
 	deferred, err := s.deferNumberIndex(ctx)
 	if err != nil {
 		return rep, importFailed("contacts", err)
 	}
-	err = s.writeContacts(ctx, src, rules, orgs, opt, &rep)
+	err = s.writeContacts(ctx, src, rules, opt, &rep)
 	if deferred {
 		if ierr := s.buildNumberIndex(ctx); ierr != nil {
 			err = errors.Join(err, importFailed("contacts", ierr))
@@ -291,14 +311,17 @@ func (s *Store) ImportContacts(ctx context.Context, r io.Reader, opt ImportOptio
 }
 
 // writeContacts validates the file's rows and writes them in batches.
-func (s *Store) writeContacts(ctx context.Context, src *csvSource, rules *contactRules, orgs map[string]*orgState,
-	opt ImportOptions, rep *ImportReport) error {
+func (s *Store) writeContacts(ctx context.Context, src *csvSource, rules *contactRules, opt ImportOptions,
+	rep *ImportReport) error {
 	w, err := s.newRowWriter(ctx, opt, rep, contactImportSQL)
 	if err != nil {
 		return err
 	}
 	defer w.close()
-	ci := &contactImport{w: w, orgs: orgs}
+	ci, err := s.newContactImport(ctx, w)
+	if err != nil {
+		return err
+	}
 
 	// Reading and validating (number parsing is most of the work) run on
 	// other goroutines, writing on this one, in file order.
@@ -380,33 +403,67 @@ func (s *Store) loadReferences(ctx context.Context, v *contactRules) error {
 	return nil
 }
 
-// loadOrganisations reads every organisation's identity and values.
-func (s *Store) loadOrganisations(ctx context.Context) (map[string]*orgState, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, name_key, name, status, coalesce(client_since, ''),
-		annual_value_cents, coalesce(account_manager_id, 0) FROM organisations`)
+// contactImport writes validated rows.
+type contactImport struct {
+	w    *rowWriter
+	orgs *importOrgCache
+	// known holds a hash of the name key of every organisation the
+	// register held when the import began or the import has inserted
+	// since, so that one not remembered in orgs is read when the register
+	// may hold it and inserted straight away when it can't (a collision
+	// only costs a read). 257,385 organisations take 9 MB.
+	known map[uint64]struct{}
+	seed  maphash.Seed
+}
+
+// newContactImport reads which organisations the register holds.
+func (s *Store) newContactImport(ctx context.Context, w *rowWriter) (*contactImport, error) {
+	ci := &contactImport{w: w, orgs: newImportOrgCache(s.importOrgs), known: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+	rows, err := s.read.QueryContext(ctx, `SELECT name_key FROM organisations`)
 	if err != nil {
 		return nil, internal(err, "reading organisations")
 	}
 	defer rows.Close()
-	orgs := map[string]*orgState{}
+	var k []byte
 	for rows.Next() {
-		var k string
-		o := &orgState{}
-		if err := rows.Scan(&o.id, &k, &o.name, &o.status, &o.since, &o.value, &o.amID); err != nil {
+		if err := rows.Scan(&k); err != nil {
 			return nil, internal(err, "reading organisations")
 		}
-		orgs[k] = o
+		ci.known[maphash.Bytes(ci.seed, k)] = struct{}{}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, internal(err, "reading organisations")
 	}
-	return orgs, nil
+	return ci, nil
 }
 
-// contactImport writes validated rows.
-type contactImport struct {
-	w    *rowWriter
-	orgs map[string]*orgState
+// readOrganisation reads the stored state of the organisation with name
+// key k, with its active subscriptions; nil if the register holds none.
+func (ci *contactImport) readOrganisation(k string) (*orgState, error) {
+	var o orgState
+	var subs sql.NullString
+	err := ci.w.stmt(csOrgSelect).QueryRowContext(ci.w.wctx, k).Scan(&o.id, &o.name, &o.status, &o.since,
+		&o.value, &o.amID, &subs)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, internal(err, "reading organisation")
+	}
+	// A subscription active since S needs no write for a row that gives S
+	// or no date (the stored one is kept).
+	for sub := range strings.SplitSeq(subs.String, ",") {
+		id, since, ok := strings.Cut(sub, " ")
+		svc, err := strconv.ParseInt(id, 10, 64)
+		if !ok || err != nil {
+			continue
+		}
+		o.subs = append(o.subs, subDone{service: svc, since: since})
+		if since != "" {
+			o.subs = append(o.subs, subDone{service: svc})
+		}
+	}
+	return &o, nil
 }
 
 // write writes one row, for rowWriter.row. Changes to the organisation
@@ -415,49 +472,45 @@ type contactImport struct {
 func (ci *contactImport) write(r *contactRow) (created bool, err error) {
 	w := ci.w
 	ctx := w.wctx
-	cur := ci.orgs[r.orgKey]
-	next := orgState{name: r.orgName, status: StatusActive}
-	if cur != nil {
-		next = *cur
-		next.name = r.orgName
-	}
-	if r.status != "" {
-		next.status = r.status
-	}
-	if r.since != "" {
-		next.since = r.since
-	}
-	if r.hasVal {
-		next.value = r.value
-	}
-	if r.amID != 0 {
-		next.amID = r.amID
-	}
+	cur := ci.orgs.get(r.orgKey)
+	var next orgState
 	orgCreated := false
+	if _, known := ci.known[maphash.String(ci.seed, r.orgKey)]; cur == nil && known {
+		stored, err := ci.readOrganisation(r.orgKey)
+		if err != nil {
+			return false, err
+		}
+		cur = stored
+	}
 	if cur == nil {
+		// New to the register, as far as the import can tell.
+		next = r.organisationOver(orgState{status: StatusActive})
 		id, err := insertID(w.exec(csOrgInsert, next.name, r.orgKey, next.status,
 			nullIfEmpty(next.since), next.value, nullID(next.amID), w.now, w.now))
 		switch {
 		case err != nil:
 			return false, internal(err, "saving organisation")
 		case id == 0:
-			// Created since the import started: read it, then update it.
-			var stored orgState
-			if err := w.stmt(csOrgSelect).QueryRowContext(ctx, r.orgKey).Scan(&stored.id, &stored.name,
-				&stored.status, &stored.since, &stored.value, &stored.amID); err != nil {
-				return false, internal(err, "reading organisation")
+			// Held already: read it, then update it with what the row gives.
+			if cur, err = ci.readOrganisation(r.orgKey); err != nil {
+				return false, err
 			}
-			cur = &stored
-			next.id = stored.id
+			if cur == nil {
+				return false, internal(errors.New("organisation neither inserted nor found"), "saving organisation")
+			}
 		default:
 			next.id, orgCreated = id, true
+			ci.known[maphash.String(ci.seed, r.orgKey)] = struct{}{}
 		}
 	}
-	if cur != nil && (next.name != cur.name || next.status != cur.status || next.since != cur.since ||
-		next.value != cur.value || next.amID != cur.amID) {
-		if _, err := w.stmt(csOrgUpdate).ExecContext(ctx, next.name, next.status, nullIfEmpty(next.since),
-			next.value, nullID(next.amID), w.now, next.id); err != nil {
-			return false, internal(err, "saving organisation")
+	if cur != nil {
+		next = r.organisationOver(*cur)
+		if next.name != cur.name || next.status != cur.status || next.since != cur.since ||
+			next.value != cur.value || next.amID != cur.amID {
+			if _, err := w.stmt(csOrgUpdate).ExecContext(ctx, next.name, next.status, nullIfEmpty(next.since),
+				next.value, nullID(next.amID), w.now, next.id); err != nil {
+				return false, internal(err, "saving organisation")
+			}
 		}
 	}
 	for _, rg := range r.ranges {
@@ -494,13 +547,13 @@ func (ci *contactImport) write(r *contactRow) (created bool, err error) {
 	if len(subs) > 0 {
 		next.subs = append(append([]subDone(nil), next.subs...), subs...)
 	}
-	if cached := ci.orgs[r.orgKey]; cached != nil {
+	if cached := ci.orgs.get(r.orgKey); cached != nil {
 		old := *cached
 		w.onUndo(func() { *cached = old })
 		*cached = next
 	} else {
-		ci.orgs[r.orgKey] = &next
-		w.onUndo(func() { delete(ci.orgs, r.orgKey) })
+		ci.orgs.put(r.orgKey, &next)
+		w.onUndo(func() { ci.orgs.forget(r.orgKey) })
 	}
 	return created, nil
 }

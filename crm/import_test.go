@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -289,6 +290,46 @@ Beta,Els Bos,06 2222 3333,,,
 		}
 		if after := exportContacts(t, s); after != before {
 			t.Errorf("re-import changed the register:\n%s\nwas\n%s", after, before)
+		}
+	})
+
+	t.Run("ReimportSubscriptions", func(t *testing.T) {
+		// A re-import reads each organisation's subscriptions back and
+		// writes only what the file changes: a cancelled one listed again
+		// is active again, a new date replaces the stored one, no date
+		// keeps it.
+		s := openStore(t)
+		seedCatalogue(t, s)
+		importContacts(t, s, `organisation,contact,phone,services,client_since
+Acme,Jan Smit,06 1234 5678,hosting; backup,2010-01-01
+Beta,Els Bos,06 2222 3333,hosting,2012-05-05
+Gamma,Piet Jansen,06 3333 4444,hosting,2013-03-03
+`)
+		acme := must(s.OrganisationByName(ctx, "Acme"))
+		if err := s.SaveSubscription(ctx, crm.SubscriptionInput{OrganisationID: acme.ID, ServiceCode: "backup",
+			Since: time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), Status: crm.SubscriptionCancelled}); err != nil {
+			t.Fatal(err)
+		}
+		rep := importContacts(t, s, `organisation,contact,phone,services,client_since
+Acme,Jan Smit,06 1234 5678,hosting; backup,2010-01-01
+Beta,Els Bos,06 2222 3333,hosting; m365,
+Gamma,Piet Jansen,06 3333 4444,hosting,2011-01-01
+`)
+		if rep.Failed != 0 || rep.Updated != 3 {
+			t.Fatalf("re-import report = %+v", rep)
+		}
+		for org, want := range map[string]string{
+			"Acme":  "backup active 2010-01-01, hosting active 2010-01-01",
+			"Beta":  "hosting active 2012-05-05, m365 active 2012-05-05",
+			"Gamma": "hosting active 2011-01-01",
+		} {
+			var got []string
+			for _, sub := range must(s.Subscriptions(ctx, must(s.OrganisationByName(ctx, org)).ID)) {
+				got = append(got, fmt.Sprintf("%s %s %s", sub.ServiceCode, sub.Status, sub.Since.Format(time.DateOnly)))
+			}
+			if strings.Join(got, ", ") != want {
+				t.Errorf("%s after the re-import: %s; want %s", org, strings.Join(got, ", "), want)
+			}
 		}
 	})
 
