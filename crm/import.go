@@ -363,12 +363,15 @@ const (
 var savepointSQL = [spCount]string{"SAVEPOINT import_row", "RELEASE import_row", "ROLLBACK TO import_row"}
 
 // importPragmas tune the writer connection for the length of an import and
-// are put back afterwards: a page cache that holds the indexes being filled
-// at random (the E.164 index above all), a sub-journal in memory, and WAL
+// are put back afterwards: a larger page cache for the indexes being filled
+// at random (organisations by name), a sub-journal in memory, and WAL
 // checkpoints every 80 MB rather than every 4 MB. Measured at 300,000 rows,
-// they halve the import time.
+// they halved the import time. The cache was 128 MB then, for the number
+// index above all; since a first import builds that index at its end
+// (deferNumberIndex), 32 MB imports 1,000,000 contacts as fast, and the
+// import's resident memory is 80 MB lower.
 var importPragmas = [][2]string{
-	{"cache_size", "-131072"},
+	{"cache_size", "-32768"},
 	{"temp_store", "2"},
 	{"wal_autocheckpoint", "20000"},
 }
