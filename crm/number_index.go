@@ -41,8 +41,36 @@ func (s *Store) deferNumberIndex(ctx context.Context) (bool, error) {
 // import that deferred it, and at Open, in case one was stopped before it
 // could. It does not depend on ctx being live, because the register must
 // not be left without its index when an import is cancelled.
-func (s *Store) buildNumberIndex(ctx context.Context) error {
-	if _, err := s.write.ExecContext(context.WithoutCancel(ctx), numberIndexSQL); err != nil {
+//
+// SQLite sorts the keys in runs of at most the page cache's size and
+// merges them from temporary files. The writer keeps those in memory
+// (temp_store = MEMORY, for its savepoints), which at 1,000,000 contacts
+// put every number of the register in the process's memory at once: the
+// import's resident memory went from 120 MB to 215 MB for the length of
+// the build. For the build, they go to a file in the system's temporary
+// directory (SQLITE_TMPDIR, else /var/tmp or /tmp), written once and read
+// once, and deleted by SQLite.
+func (s *Store) buildNumberIndex(ctx context.Context) (err error) {
+	ctx = context.WithoutCancel(ctx)
+	var exists bool
+	if err := s.write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_schema
+		WHERE type = 'index' AND name = 'phone_numbers_e164')`).Scan(&exists); err != nil {
+		return internal(err, "reading the schema")
+	}
+	if exists {
+		return nil
+	}
+	// The writer pool is one connection, so the setting reaches the
+	// connection the index is built on.
+	if _, err := s.write.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
+		return internal(err, "building the number index")
+	}
+	defer func() {
+		if _, rerr := s.write.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); rerr != nil && err == nil {
+			err = internal(rerr, "building the number index")
+		}
+	}()
+	if _, err := s.write.ExecContext(ctx, numberIndexSQL); err != nil {
 		return internal(err, "building the number index")
 	}
 	return nil
