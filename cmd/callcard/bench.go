@@ -362,6 +362,7 @@ func buildRegister(ctx context.Context, log benchLog, store *crm.Store, g *crm.S
 	}
 	out.GenerateS = time.Since(started).Seconds()
 	log.printf("wrote the synthetic CSV files (%d organisations, %.0f MB) in %.1fs", out.Organisations, float64(out.CSVBytes)/1e6, out.GenerateS)
+	out.PeakReset = resetPeakRSS()
 	importers := importers(store)
 	for _, what := range []string{"services", "employees", "contacts"} {
 		path := filepath.Join(dir, what+".csv")

@@ -73,6 +73,10 @@ type benchImport struct {
 	DurationS     float64 `json:"duration_s"`
 	RowsPerS      float64 `json:"rows_per_s"`
 	CPUCores      float64 `json:"cpu_cores"` // CPU time the process got over wall time
+	// PeakReset: the process's peak resident memory was reset once the CSV
+	// files were written, so Memory.AfterBuild's peak is the imports'.
+	// False where /proc/self/clear_refs refused: it is then the process's.
+	PeakReset bool `json:"peak_reset"`
 }
 
 // benchWebhookLoad is how one webhook load went: sent, answered and
@@ -150,7 +154,8 @@ type memSnapshot struct {
 	OtherMB     float64 `json:"other_mb"`
 }
 
-// benchMemory: AfterBuild is right after the import; Ready is after the
+// benchMemory: AfterBuild is right after the import, its peak that of the
+// imports (benchImport.PeakReset); Ready is after the
 // register is closed and reopened and the import's garbage (Go's and the C
 // heap's) returned to the OS, as `serve` starts on an existing file; the
 // peak is reset there, so AfterLoad's peak is that of serving.
@@ -373,7 +378,7 @@ func record(path string, start func(io.Writer) error, stop func()) func() {
 
 func (r *benchResults) judge() {
 	wh, lk, c := r.Webhooks, r.Lookup, r.Card
-	rss := r.Memory.AfterLoad.RSSMB
+	rss, importPeak := r.Memory.AfterLoad.RSSMB, r.Memory.AfterBuild.HWMMB
 	r.Targets = []benchTarget{
 		{Name: "import", Measured: fmt.Sprintf("%s rows/s", thousands(int64(r.Import.RowsPerS))),
 			Target: fmt.Sprintf("≥ %s rows/s", thousands(targetImportRate)), Value: r.Import.RowsPerS, Limit: targetImportRate,
@@ -394,6 +399,9 @@ func (r *benchResults) judge() {
 			Pass: lk.Single.Requests > 0 && lk.Single.Errors == 0 && lk.Single.Latency.P99Ms < ms(targetLookupP99)},
 		{Name: "card p99", Measured: fmt.Sprintf("%.2f ms", c.Latency.P99Ms), Target: fmt.Sprintf("< %d ms", targetCardP99.Milliseconds()),
 			Value: c.Latency.P99Ms, Limit: ms(targetCardP99), Pass: c.Cards > 0 && c.Latency.P99Ms < ms(targetCardP99)},
+		{Name: fmt.Sprintf("resident memory, peak of the import (%s contacts)", thousands(int64(r.Config.Contacts))),
+			Measured: fmt.Sprintf("%.0f MB", importPeak), Target: fmt.Sprintf("≤ %d MB", targetRSSMB),
+			Value: importPeak, Limit: targetRSSMB, Pass: importPeak > 0 && importPeak <= targetRSSMB},
 		{Name: fmt.Sprintf("resident memory after load (%s contacts)", thousands(int64(r.Config.Contacts))),
 			Measured: fmt.Sprintf("%.0f MB", rss), Target: fmt.Sprintf("≤ %d MB", targetRSSMB),
 			Value: rss, Limit: targetRSSMB, Pass: rss > 0 && rss <= targetRSSMB},
