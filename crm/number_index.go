@@ -48,8 +48,8 @@ func (s *Store) deferNumberIndex(ctx context.Context) (bool, error) {
 // put every number of the register in the process's memory at once: the
 // import's resident memory went from 120 MB to 215 MB for the length of
 // the build. For the build, they go to a file in the system's temporary
-// directory (SQLITE_TMPDIR, else /var/tmp or /tmp), written once and read
-// once, and deleted by SQLite.
+// directory (SQLITE_TMPDIR, else /var/tmp or /tmp; 31 MB at 1,000,000
+// contacts), written once and read once, and deleted by SQLite.
 func (s *Store) buildNumberIndex(ctx context.Context) (err error) {
 	ctx = context.WithoutCancel(ctx)
 	var exists bool
