@@ -437,6 +437,14 @@ func (s *Store) newContactImport(ctx context.Context, w *rowWriter) (*contactImp
 	return ci, nil
 }
 
+// mayHold says whether the register may hold the organisation with name
+// key k: false only if it did not when the import began and the import
+// has not inserted it since.
+func (ci *contactImport) mayHold(k string) bool {
+	_, ok := ci.known[maphash.String(ci.seed, k)]
+	return ok
+}
+
 // readOrganisation reads the stored state of the organisation with name
 // key k, with its active subscriptions; nil if the register holds none.
 func (ci *contactImport) readOrganisation(k string) (*orgState, error) {
@@ -475,7 +483,7 @@ func (ci *contactImport) write(r *contactRow) (created bool, err error) {
 	cur := ci.orgs.get(r.orgKey)
 	var next orgState
 	orgCreated := false
-	if _, known := ci.known[maphash.String(ci.seed, r.orgKey)]; cur == nil && known {
+	if cur == nil && ci.mayHold(r.orgKey) {
 		stored, err := ci.readOrganisation(r.orgKey)
 		if err != nil {
 			return false, err
