@@ -88,16 +88,8 @@ Gamma,,020 555 1000,,
 Acme,Kees Klant,,,
 `},
 	}, {
-		name: "BadWriteInBatch",
-		files: []string{`organisation,contact,phone,number_ranges,annual_value
-Acme,,020 794 6000,020 794 61,100
-Beta,Els Bos,06 2222 3333,,200
-Acme,Jan Smit,06 1234 5678,,300
-Beta,Piet Bos,06 2222 4444,020 794 61,400
-Beta,Els Bos,06 2222 5555,,500
-Gamma,Kees,06 3333 4444,,600
-Acme,Jan Smit,,,700
-`},
+		name:  "BadWriteInBatch",
+		files: []string{BadWriteInBatchFile},
 		batch: 4,
 	}, {
 		name:  "Synthetic",
@@ -142,3 +134,16 @@ Acme,Jan Smit,,,700
 		})
 	}
 }
+
+// BadWriteInBatchFile is a contacts file whose fourth row fails only when
+// written (its range belongs to another organisation), for imports in
+// batches of 4; TestImportContacts/BadWriteInBatch reads it too.
+const BadWriteInBatchFile = `organisation,contact,phone,number_ranges,annual_value
+Acme,,020 794 6000,020 794 61,100
+Beta,Els Bos,06 2222 3333,,200
+Acme,Jan Smit,06 1234 5678,,300
+Beta,Piet Bos,06 2222 4444,020 794 61,400
+Beta,Els Bos,06 2222 5555,,500
+Gamma,Kees,06 3333 4444,,600
+Acme,Jan Smit,,,700
+`

@@ -428,16 +428,7 @@ ACME,jan  smit,,,,,,,
 		// organisation) rolls its batch back; the batch is written again
 		// without it, with the same result as if it had never been there.
 		s, path := openStoreFile(t)
-		file := `organisation,contact,phone,number_ranges,annual_value
-Acme,,020 794 6000,020 794 61,100
-Beta,Els Bos,06 2222 3333,,200
-Acme,Jan Smit,06 1234 5678,,300
-Beta,Piet Bos,06 2222 4444,020 794 61,400
-Beta,Els Bos,06 2222 5555,,500
-Gamma,Kees,06 3333 4444,,600
-Acme,Jan Smit,,,700
-`
-		rep, err := s.ImportContacts(ctx, strings.NewReader(file), crm.ImportOptions{BatchRows: 4})
+		rep, err := s.ImportContacts(ctx, strings.NewReader(crm.BadWriteInBatchFile), crm.ImportOptions{BatchRows: 4})
 		if err != nil {
 			t.Fatal(err)
 		}
