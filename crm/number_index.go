@@ -2,6 +2,8 @@ package crm
 
 import (
 	"context"
+	"errors"
+	"fmt"
 )
 
 // numberIndexSQL creates the index that finds who holds a number, as
@@ -47,10 +49,13 @@ func (s *Store) deferNumberIndex(ctx context.Context) (bool, error) {
 // (temp_store = MEMORY, for its savepoints), which at 1,000,000 contacts
 // put every number of the register in the process's memory at once: the
 // import's resident memory went from 120 MB to 215 MB for the length of
-// the build. For the build, they go to a file in the system's temporary
-// directory (SQLITE_TMPDIR, else /var/tmp or /tmp; 31 MB at 1,000,000
-// contacts), written once and read once, and deleted by SQLite.
-func (s *Store) buildNumberIndex(ctx context.Context) (err error) {
+// the build. So the build first sorts through a file in the system's
+// temporary directory (SQLITE_TMPDIR, else /var/tmp, /usr/tmp, /tmp or the
+// working directory; 31 MB at 1,000,000 contacts), written once and read
+// once, and deleted by SQLite. Where none of those can take a file (a
+// read-only file system), it sorts in memory as before, rather than leave
+// the register without its index and fail every Open after.
+func (s *Store) buildNumberIndex(ctx context.Context) error {
 	ctx = context.WithoutCancel(ctx)
 	var exists bool
 	if err := s.write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_schema
@@ -60,18 +65,31 @@ func (s *Store) buildNumberIndex(ctx context.Context) (err error) {
 	if exists {
 		return nil
 	}
+	ferr := s.buildNumberIndexSorting(ctx, "FILE")
+	if ferr == nil {
+		return nil
+	}
+	if merr := s.buildNumberIndexSorting(ctx, "MEMORY"); merr != nil {
+		return internal(errors.Join(ferr, merr), "building the number index")
+	}
+	return nil
+}
+
+// buildNumberIndexSorting builds the number index with SQLite's temporary
+// files in store (FILE or MEMORY), then puts the writer's back in memory.
+func (s *Store) buildNumberIndexSorting(ctx context.Context, store string) (err error) {
 	// The writer pool is one connection, so the setting reaches the
 	// connection the index is built on.
-	if _, err := s.write.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
-		return internal(err, "building the number index")
+	if _, err := s.write.ExecContext(ctx, `PRAGMA temp_store = `+store); err != nil {
+		return fmt.Errorf("sorting in %s: %w", store, err)
 	}
 	defer func() {
 		if _, rerr := s.write.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); rerr != nil && err == nil {
-			err = internal(rerr, "building the number index")
+			err = rerr
 		}
 	}()
 	if _, err := s.write.ExecContext(ctx, numberIndexSQL); err != nil {
-		return internal(err, "building the number index")
+		return fmt.Errorf("sorting in %s: %w", store, err)
 	}
 	return nil
 }
