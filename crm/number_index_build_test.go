@@ -18,17 +18,7 @@ func TestNumberIndexBuildKeepsTheWriter(t *testing.T) {
 	if _, err := SeedSynthetic(ctx, s, NewSynthetic(300, 5), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	var index, store int
-	if err := s.write.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema
-		WHERE type = 'index' AND name = 'phone_numbers_e164'`).Scan(&index); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.write.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&store); err != nil {
-		t.Fatal(err)
-	}
-	if index != 1 || store != 2 {
-		t.Errorf("after the first import: %d number index, writer's temp_store %d; want 1 and 2 (memory)", index, store)
-	}
+	wantIndexBuilt(t, s)
 }
 
 // TestNumberIndexBuildWithoutTempDir checks that a first import builds the
@@ -69,17 +59,7 @@ func TestNumberIndexBuildWithoutTempDir(t *testing.T) {
 	if _, err := SeedSynthetic(ctx, s, NewSynthetic(40000, 6), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	var index, store int
-	if err := s.write.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema
-		WHERE type = 'index' AND name = 'phone_numbers_e164'`).Scan(&index); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.write.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&store); err != nil {
-		t.Fatal(err)
-	}
-	if index != 1 || store != 2 {
-		t.Errorf("after the first import: %d number index, writer's temp_store %d; want 1 and 2 (memory)", index, store)
-	}
+	wantIndexBuilt(t, s)
 	// The same sort through a file fails here, so the import's succeeded
 	// in memory.
 	if _, err := s.write.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
@@ -91,4 +71,22 @@ func TestNumberIndexBuildWithoutTempDir(t *testing.T) {
 		t.Fatal("a sort through a temporary file worked: the test proves nothing")
 	}
 	t.Logf("a sort through a file fails as expected: %v", err)
+}
+
+// wantIndexBuilt checks that the register has its number index and the
+// writer's temporary storage is in memory again.
+func wantIndexBuilt(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	var index, store int
+	if err := s.write.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema
+		WHERE type = 'index' AND name = 'phone_numbers_e164'`).Scan(&index); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.write.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&store); err != nil {
+		t.Fatal(err)
+	}
+	if index != 1 || store != 2 {
+		t.Errorf("after the first import: %d number index, writer's temp_store %d; want 1 and 2 (memory)", index, store)
+	}
 }
