@@ -152,7 +152,9 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	dbPath := filepath.Join(dir, "callcard-bench.db")
 	if cfg.jitter > 0 {
 		log.printf("the machine: timing 1 ms sleeps for %s while idle", cfg.jitter)
+		clock := startClock()
 		j := measureTimerJitter(ctx, cfg.jitter)
+		res.endPhase("idle check", clock)
 		res.Machine.TimerOversleep = &j
 	}
 	log.printf("register of %d contacts in %s (load average %.2f; %d CPUs)", cfg.Contacts, dbPath, res.Machine.LoadAvgStart[0], res.Machine.CPUs)
@@ -171,7 +173,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	stop := prof.start("import")
 	clock := startClock()
 	res.Import, err = buildRegister(ctx, log, store, g, dir)
-	res.Import.CPUCores = clock.cores()
+	res.Import.CPUCores = res.endPhase("import", clock)
 	stop()
 	if err != nil {
 		return nil, err
@@ -236,7 +238,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	flushes := store.DiskFlushes()
 	res.Webhooks, err = runWebhooks(ctx, log, "webhooks", cfg, client, streamClient, srv.base, token, mix, trace, &res.Goroutines)
 	flushes = store.DiskFlushes() - flushes
-	res.Webhooks.CPUCores = clock.cores()
+	res.Webhooks.CPUCores = res.endPhase("webhooks", clock)
 	stop()
 	if err != nil {
 		return nil, err
@@ -252,7 +254,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 		stop = prof.start("bare-webhooks")
 		clock = startClock()
 		bw, err := runWebhooks(ctx, log, "bare echo webhooks", cfg, client, streamClient, bare.base, token, mix, newEventTrace(), &benchGoroutines{})
-		bw.CPUCores = clock.cores()
+		bw.CPUCores = res.endPhase("bare echo webhooks", clock)
 		stop()
 		if err != nil {
 			return nil, err
@@ -267,7 +269,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	stop = prof.start("lookup")
 	clock = startClock()
 	res.Lookup.Callcard, err = runLookups(ctx, client, srv.base+"/api/v1/lookup", token, queries, cfg.LookupClients, warm, cfg.lookupDuration)
-	res.Lookup.CallcardCPUCores = clock.cores()
+	res.Lookup.CallcardCPUCores = res.endPhase("look-ups", clock)
 	stop()
 	if err != nil {
 		return nil, err
@@ -276,7 +278,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	stop = prof.start("bare")
 	clock = startClock()
 	res.Lookup.Bare, err = runLookups(ctx, client, bare.base+"/bare", token, queries, cfg.LookupClients, warm, cfg.lookupDuration)
-	res.Lookup.BareCPUCores = clock.cores()
+	res.Lookup.BareCPUCores = res.endPhase("bare echo look-ups", clock)
 	stop()
 	if err != nil {
 		return nil, err
@@ -290,7 +292,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	log.printf("look-ups: one client for %s, for latency", cfg.lookupDuration/2)
 	clock = startClock()
 	res.Lookup.Single, err = runLookups(ctx, client, srv.base+"/api/v1/lookup", token, queries, 1, warm, cfg.lookupDuration/2)
-	res.Lookup.SingleCPUCores = clock.cores()
+	res.Lookup.SingleCPUCores = res.endPhase("one-client look-ups", clock)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +302,7 @@ func runBench(ctx context.Context, env Env, cfg benchConfig) (*benchResults, err
 	stop = prof.start("card")
 	clock = startClock()
 	res.Card, err = runCards(ctx, store, res.Webhooks.Scheduled, cfg.Cards)
-	res.Card.CPUCores = clock.cores()
+	res.Card.CPUCores = res.endPhase("cards", clock)
 	stop()
 	if err != nil {
 		return nil, err

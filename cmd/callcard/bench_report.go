@@ -60,6 +60,11 @@ type benchMachine struct {
 	// TimerOversleep is by how much 1 ms sleeps overran while the machine
 	// was otherwise idle, before the run (measureTimerJitter).
 	TimerOversleep *latencySummary `json:"timer_oversleep,omitempty"`
+	// Neighbours is the CPU other work and the hypervisor took during each
+	// phase (Linux only), and Busy whether any took enough to lengthen the
+	// tails (busyNeighbourCores).
+	Neighbours []benchNeighbours `json:"neighbours,omitempty"`
+	Busy       bool              `json:"busy"`
 }
 
 type benchImport struct {
@@ -246,9 +251,15 @@ func readMemory() memSnapshot {
 type phaseClock struct {
 	wall time.Time
 	cpu  time.Duration
+	// sys is the whole machine's CPU time, if it says (sysOK).
+	sys   systemCPU
+	sysOK bool
 }
 
-func startClock() phaseClock { return phaseClock{wall: time.Now(), cpu: processCPU()} }
+func startClock() phaseClock {
+	sys, ok := readSystemCPU()
+	return phaseClock{wall: time.Now(), cpu: processCPU(), sys: sys, sysOK: ok}
+}
 
 // cores is the CPU time used since the start over the wall time: 2.0 is
 // two cores busy throughout.
@@ -428,6 +439,9 @@ func printBench(w io.Writer, r *benchResults) {
 	if j := m.TimerOversleep; j != nil {
 		fmt.Fprintf(w, "the machine, idle: 1 ms sleeps overran by p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms (n=%s)\n\n",
 			j.P50Ms, j.P99Ms, j.P999Ms, j.MaxMs, thousands(j.Count))
+	}
+	if lines := neighboursLines(m); len(lines) > 0 {
+		fmt.Fprintln(w, strings.Join(lines, "\n")+"\n")
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FIGURE\tMEASURED\tTARGET\t")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -90,6 +91,23 @@ func TestBench(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "1 ms sleeps overran") {
 		t.Errorf("the report lacks the machine's timer jitter:\n%s", stdout.String())
+	}
+	// What the rest of the machine used, phase by phase, where it says.
+	if _, ok := readSystemCPU(); ok {
+		var phases []string
+		for _, n := range r.Machine.Neighbours {
+			phases = append(phases, n.Phase)
+			if n.OtherCores < 0 || n.StealCores < 0 || n.OtherCores > float64(runtime.NumCPU())+0.5 {
+				t.Errorf("phase %s: other work %.2f cores, steal %.2f", n.Phase, n.OtherCores, n.StealCores)
+			}
+		}
+		want := "idle check, import, webhooks, bare echo webhooks, look-ups, bare echo look-ups, one-client look-ups, cards"
+		if got := strings.Join(phases, ", "); got != want {
+			t.Errorf("other work measured in phases %q, want %q", got, want)
+		}
+		if !strings.Contains(stdout.String(), "other work on the machine, in cores: idle check ") {
+			t.Errorf("the report lacks the other work on the machine:\n%s", stdout.String())
+		}
 	}
 
 	wh := r.Webhooks
