@@ -109,9 +109,9 @@ func TestNeighboursSeen(t *testing.T) {
 }
 
 func TestNeighboursLines(t *testing.T) {
-	quiet := benchMachine{Neighbours: []benchNeighbours{{Phase: "import", OtherCores: 0.02}, {Phase: "webhooks", OtherCores: 0.01}}}
+	quiet := benchMachine{Neighbours: []benchNeighbours{{Phase: "import", OtherCores: 0.02}, {Phase: "webhooks", OtherCores: 0.09, StealCores: 0.019}}}
 	lines := strings.Join(neighboursLines(quiet), "\n")
-	for _, want := range []string{"other work on the machine, in cores: import 0.02, webhooks 0.01", "(steal), in cores: import 0.00"} {
+	for _, want := range []string{"other work on the machine, in cores: import 0.02, webhooks 0.09", "(steal), in cores: import 0.000, webhooks 0.019"} {
 		if !strings.Contains(lines, want) {
 			t.Errorf("lacks %q:\n%s", want, lines)
 		}
@@ -121,9 +121,9 @@ func TestNeighboursLines(t *testing.T) {
 	}
 
 	busy := benchMachine{Neighbours: []benchNeighbours{{Phase: "import", OtherCores: 0.02},
-		{Phase: "webhooks", OtherCores: 0.95}, {Phase: "cards", OtherCores: 0.05, StealCores: 0.06}}}
+		{Phase: "webhooks", OtherCores: 0.95}, {Phase: "cards", OtherCores: 0.01, StealCores: 0.02}}}
 	lines = strings.Join(neighboursLines(busy), "\n")
-	if !strings.Contains(lines, "NOTE: the machine was not idle") || !strings.Contains(lines, "during webhooks (0.95 cores), cards (0.11 cores)") {
+	if !strings.Contains(lines, "NOTE: the machine was not idle") || !strings.Contains(lines, "during webhooks (0.95 and 0.000), cards (0.01 and 0.020)") {
 		t.Errorf("the busy phases are not named:\n%s", lines)
 	}
 	if strings.Contains(lines, "import (") {
