@@ -22,9 +22,10 @@ import (
 // cores, before the report calls the machine busy; busyStealCores is the
 // same for the time the hypervisor withholds. Idle runs of the bench here
 // measured 0.00 cores of other work and at most 0.013 of steal in every
-// phase. In the slower hours of the same VM, steal rose to 0.02–0.10 cores
-// in some phases, and the phases with the most had the longest tails: a
-// vCPU the host does not run stalls whatever was on it for as long.
+// phase. In a slower hour of the same VM, steal rose to 0.02–0.10 cores
+// in some phases, and the run with the most during its webhooks (0.097)
+// had that hour's longest webhook tail: a vCPU the host does not run
+// stalls whatever was on it for as long.
 const (
 	busyOtherCores = 0.1
 	busyStealCores = 0.02

@@ -92,8 +92,8 @@ func TestNeighboursSeen(t *testing.T) {
 		t.Errorf("phase %q", n.Phase)
 	}
 	// Other packages' tests may share the machine, so the child's share
-	// can be less than a CPU, but not nothing.
-	if n.OtherCores < 0.3 {
+	// can be well under a CPU; their own CPU counts as other work too.
+	if n.OtherCores < 0.15 {
 		t.Errorf("other work %.2f cores with a busy child", n.OtherCores)
 	}
 	// Everything together cannot use more than the machine's CPUs: this
