@@ -20,12 +20,13 @@ import (
 
 // busyOtherCores is how much CPU other work may take during a phase, in
 // cores, before the report calls the machine busy; busyStealCores is the
-// same for the time the hypervisor withholds. Idle runs of the bench here
-// measured 0.00 cores of other work and at most 0.013 of steal in every
-// phase. In a slower hour of the same VM, steal rose to 0.02–0.10 cores
-// in some phases, and the run with the most during its webhooks (0.097)
-// had that hour's longest webhook tail: a vCPU the host does not run
-// stalls whatever was on it for as long.
+// same for the time the hypervisor withholds. In fourteen runs on this
+// project's VM with nothing started beside them, other work measured 0.00
+// cores in almost every phase (0.09 at most) and steal at most 0.013 in
+// nine; in the other five, in a slower hour, steal reached 0.017–0.097
+// cores in some phases, and the run with the most during its webhooks
+// (0.097) had that hour's longest webhook tail: a vCPU the host does not
+// run stalls whatever was on it for as long.
 const (
 	busyOtherCores = 0.1
 	busyStealCores = 0.02
