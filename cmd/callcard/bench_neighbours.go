@@ -103,16 +103,19 @@ func (n benchNeighbours) busy() bool {
 	return n.OtherCores >= busyOtherCores || n.StealCores >= busyStealCores
 }
 
-// neighbours is what the rest of the machine used since the clock started;
-// false where the machine does not say.
-func (c phaseClock) neighbours(phase string) (benchNeighbours, bool) {
-	now, ok := readSystemCPU()
-	if !ok || !c.sysOK {
-		return benchNeighbours{}, false
-	}
+// stop reads the clock once, so that both figures cover the same
+// interval: the CPU the process used since the clock started, in cores
+// (2.0 is two cores busy throughout), and what the rest of the machine
+// used meanwhile, if the machine says (ok).
+func (c phaseClock) stop(phase string) (ownCores float64, n benchNeighbours, ok bool) {
+	now, sysOK := readSystemCPU()
 	wall := float64(max(time.Since(c.wall), 1))
 	own := processCPU() - c.cpu
-	return benchNeighbours{
+	ownCores = float64(own) / wall
+	if !sysOK || !c.sysOK {
+		return ownCores, benchNeighbours{}, false
+	}
+	return ownCores, benchNeighbours{
 		Phase:      phase,
 		OtherCores: max(float64(now.busy-c.sys.busy-own)/wall, 0),
 		StealCores: max(float64(now.steal-c.sys.steal)/wall, 0),
@@ -122,11 +125,12 @@ func (c phaseClock) neighbours(phase string) (benchNeighbours, bool) {
 // endPhase returns the CPU the process used since the clock started, in
 // cores, and records what the rest of the machine used meanwhile.
 func (r *benchResults) endPhase(phase string, c phaseClock) float64 {
-	if n, ok := c.neighbours(phase); ok {
+	own, n, ok := c.stop(phase)
+	if ok {
 		r.Machine.Neighbours = append(r.Machine.Neighbours, n)
 		r.Machine.Busy = r.Machine.Busy || n.busy()
 	}
-	return c.cores()
+	return own
 }
 
 // neighboursLines reports the other work of every phase, and a warning

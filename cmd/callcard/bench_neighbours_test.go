@@ -81,8 +81,7 @@ func TestNeighboursSeen(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond)
 	stop.Store(true)
 	<-spun
-	n, ok := clock.neighbours("test")
-	own := clock.cores()
+	own, n, ok := clock.stop("test")
 	child.Process.Kill()
 	child.Wait()
 	if !ok {

@@ -62,7 +62,7 @@ type benchMachine struct {
 	TimerOversleep *latencySummary `json:"timer_oversleep,omitempty"`
 	// Neighbours is the CPU other work and the hypervisor took during each
 	// phase (Linux only), and Busy whether any took enough to lengthen the
-	// tails (busyNeighbourCores).
+	// tails (busyOtherCores, busyStealCores).
 	Neighbours []benchNeighbours `json:"neighbours,omitempty"`
 	Busy       bool              `json:"busy"`
 }
@@ -259,12 +259,6 @@ type phaseClock struct {
 func startClock() phaseClock {
 	sys, ok := readSystemCPU()
 	return phaseClock{wall: time.Now(), cpu: processCPU(), sys: sys, sysOK: ok}
-}
-
-// cores is the CPU time used since the start over the wall time: 2.0 is
-// two cores busy throughout.
-func (c phaseClock) cores() float64 {
-	return float64(processCPU()-c.cpu) / float64(max(time.Since(c.wall), 1))
 }
 
 func processCPU() time.Duration {
